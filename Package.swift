@@ -1,0 +1,71 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Cohort",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Cohort", targets: ["Cohort"]),
+        .executable(name: "cohort", targets: ["CohortCLI"]),
+        .executable(name: "example-train", targets: ["ExampleTrain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // libcurl as a system library; only CohortTransport imports it.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Pure values shared by client, coordinator and server: JSON, journal framing, records.
+        .target(name: "CohortModel"),
+        // HTTP through libcurl (the uploader arrives with the online mode).
+        .target(name: "CohortTransport", dependencies: ["CCurl", "CohortModel"]),
+        // The public client: Run, Settings, journal writer, run directory.
+        .target(
+            name: "Cohort",
+            dependencies: [
+                "CohortModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Test-only helpers: temporary directories, child processes.
+        .target(name: "CohortTestSupport", dependencies: ["Cohort", "CohortModel"]),
+        .executableTarget(
+            name: "CohortCLI",
+            dependencies: [
+                "Cohort", "CohortModel", "CohortTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "ExampleTrain",
+            dependencies: ["Cohort"],
+            path: "Examples/ExampleTrain"
+        ),
+        // A small program the tests start as a child process (crash, signal and console tests).
+        .executableTarget(
+            name: "CohortFixture",
+            dependencies: ["Cohort"],
+            path: "Tests/Fixtures/CohortFixture"
+        ),
+        .testTarget(name: "CohortModelTests", dependencies: ["CohortModel", "CohortTestSupport"]),
+        .testTarget(
+            name: "CohortTests",
+            dependencies: ["Cohort", "CohortModel", "CohortTestSupport", "CohortTransport"]
+        ),
+        .testTarget(name: "CohortCLITests", dependencies: ["CohortModel", "CohortTestSupport"]),
+    ]
+)
+
+// One settings loop for every target (Swift 6 language mode is the tools-version default).
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,65 @@
+public import CohortModel
+import Synchronization
+
+/// A run's config (W&B's `run.config`): hyperparameters and other inputs, kept as nested JSON.
+///
+/// Changing a key that already holds a different value is an error unless `allowValChange` is set,
+/// as in W&B. Every change is journaled and written to `files/config.yaml`.
+public struct Config: Sendable {
+    let run: Run
+
+    /// The value of a top-level key.
+    public subscript(key: String) -> JSONValue? {
+        run.state.withLock { $0.config[key] }
+    }
+
+    /// The value at a nested path, such as `["optimizer", "lr"]`.
+    public func value(at path: [String]) -> JSONValue? {
+        guard let first = path.first, var value = self[first] else { return nil }
+        for key in path.dropFirst() {
+            guard let next = value[key] else { return nil }
+            value = next
+        }
+        return value
+    }
+
+    /// The whole config.
+    public var values: [String: JSONValue] { run.state.withLock { $0.config } }
+
+    /// Sets one key.
+    /// - Throws: `CohortError` `.configValueChange` when the key holds a different value and
+    ///   `allowValChange` is false; `.runFinished` after `finish`.
+    public func set(_ key: String, _ value: some Loggable, allowValChange: Bool = false) throws(CohortError) {
+        try update([key: value], allowValChange: allowValChange)
+    }
+
+    /// Sets several keys at once (all or none).
+    /// - Throws: as `set(_:_:allowValChange:)`.
+    public func update(_ values: [String: any Loggable], allowValChange: Bool = false) throws(CohortError) {
+        let converted = jsonObject(values)
+        try run.updateConfig(converted, allowValChange: allowValChange)
+    }
+}
+
+extension Run {
+    func updateConfig(_ values: [String: JSONValue], allowValChange: Bool) throws(CohortError) {
+        for key in values.keys where key.isEmpty {
+            throw .invalid("config keys must not be empty")
+        }
+        let snapshot: [String: JSONValue] = try state.withLock { (state) throws(CohortError) in
+            guard !state.finished else { throw .runFinished("config.update") }
+            if !allowValChange {
+                for (key, value) in values {
+                    if let old = state.config[key], !old.isSameValue(as: value) {
+                        throw CohortError(
+                            .configValueChange,
+                            "config key \"\(key)\" already holds \(old) and would change to \(value); pass allowValChange: true to change it")
+                    }
+                }
+            }
+            state.config.merge(values) { _, new in new }
+            return state.config
+        }
+        writer.enqueue(.config(snapshot))
+    }
+}

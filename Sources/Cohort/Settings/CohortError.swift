@@ -1,0 +1,49 @@
+/// An error from the Cohort client. Each says what happened and what to do about it.
+///
+/// Compare with the static members (`error.code == .runFinished`) or read `description`.
+public struct CohortError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The family of an error, for matching.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate let name: String
+        public var description: String { name }
+
+        /// The run has finished; it takes no more data.
+        public static let runFinished = Code(name: "runFinished")
+        /// An argument cannot be used (a bad id, metric name, glob or setting).
+        public static let invalidArgument = Code(name: "invalidArgument")
+        /// A config key already holds a different value and `allowValChange` was not given.
+        public static let configValueChange = Code(name: "configValueChange")
+        /// `resume: .must` named a run that does not exist.
+        public static let runNotFound = Code(name: "runNotFound")
+        /// `resume: .never` named a run that already exists.
+        public static let runExists = Code(name: "runExists")
+        /// The requested mode is not available in this build.
+        public static let modeUnavailable = Code(name: "modeUnavailable")
+        /// Reading or writing the run directory or journal failed.
+        public static let storage = Code(name: "storage")
+        /// A journal could not be read.
+        public static let journal = Code(name: "journal")
+    }
+
+    /// The family of the error.
+    public let code: Code
+    /// What happened and what to do.
+    public let message: String
+
+    package init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    static func runFinished(_ operation: String) -> CohortError {
+        CohortError(
+            .runFinished,
+            "\(operation) was called after the run finished; start a new run with Run.start(...) to log more")
+    }
+
+    static func invalid(_ message: String) -> CohortError { CohortError(.invalidArgument, message) }
+
+    static func storage(_ message: String) -> CohortError { CohortError(.storage, message) }
+}

@@ -1,0 +1,140 @@
+public import Foundation
+public import Logging
+
+/// Everything that configures a run, read from the environment once and overridable in code.
+///
+/// `Settings.fromEnvironment()` reads `COHORT_*` variables first, then the `WANDB_*` names users already
+/// set, then defaults. Arguments passed to `Run.start(...)` win over both.
+public struct Settings: Sendable {
+    /// Project name (`COHORT_PROJECT`, `WANDB_PROJECT`; default `uncategorized`).
+    public var project: String?
+    /// Entity (user or team) name (`COHORT_ENTITY`, `WANDB_ENTITY`).
+    public var entity: String?
+    /// Group name (`COHORT_RUN_GROUP`, `WANDB_RUN_GROUP`).
+    public var group: String?
+    /// Job type (`COHORT_JOB_TYPE`, `WANDB_JOB_TYPE`).
+    public var jobType: String?
+    /// Display name (`COHORT_NAME`, `WANDB_NAME`).
+    public var name: String?
+    /// Notes (`COHORT_NOTES`, `WANDB_NOTES`).
+    public var notes: String?
+    /// Tags (`COHORT_TAGS`, `WANDB_TAGS`, comma separated).
+    public var tags: [String]?
+    /// Run id (`COHORT_RUN_ID`, `WANDB_RUN_ID`).
+    public var runID: String?
+    /// Resume policy (`COHORT_RESUME`, `WANDB_RESUME`).
+    public var resume: ResumePolicy?
+    /// Mode (`COHORT_MODE`, `WANDB_MODE`; default `offline` until the uploader exists).
+    public var mode: RunMode?
+    /// Root directory; runs go under `<dir>/cohort/` (`COHORT_DIR`, `WANDB_DIR`; default the current
+    /// directory).
+    public var dir: String?
+    /// Sweep id, set by a sweep agent (`COHORT_SWEEP_ID`, `WANDB_SWEEP_ID`).
+    public var sweepID: String?
+    /// API key for online mode (`COHORT_API_KEY`, `WANDB_API_KEY`). Never written to disk by a run.
+    public var apiKey: String?
+    /// Server address for online mode (`COHORT_BASE_URL`, `WANDB_BASE_URL`).
+    public var baseURL: String?
+    /// Copy stdout and stderr into `output.log` (`COHORT_CONSOLE`/`WANDB_CONSOLE` = `off` turns it off).
+    public var captureConsole: Bool = true
+    /// How often the journal writer hands data to the operating system (`COHORT_JOURNAL_FLUSH_MS`,
+    /// default 100 ms). Data handed over survives a crash of the process; `Run.flush()` and `finish`
+    /// also force it to the disk.
+    public var journalFlushInterval: Duration = .milliseconds(100)
+    /// How many logged operations may wait for the journal writer before `log` waits for it to catch
+    /// up (`COHORT_MAX_QUEUED`, default 262 144). Bounds memory when the disk is slower than training.
+    public var maximumQueuedOperations: Int = 262_144
+    /// Finish live runs with exit code 128+signal on SIGINT and SIGTERM, then let the signal act
+    /// (`COHORT_HANDLE_SIGNALS=false` turns it off). Only installed when no other handler is set.
+    public var handleSignals: Bool = true
+    /// Finish live runs with exit code 0 when the process exits normally (`COHORT_FINISH_AT_EXIT`).
+    public var finishAtExit: Bool = true
+    /// How often `live` saved files are checked for changes (`COHORT_LIVE_POLL_MS`, default 500 ms).
+    public var livePollInterval: Duration = .milliseconds(500)
+    /// The logger for warnings (a smaller step, dropped rows) and diagnostics.
+    public var logger: Logger = Logger(label: "cohort")
+
+    /// Settings with every value unset (defaults apply).
+    public init() {}
+
+    /// Reads the settings from `environment` (the process environment by default).
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Settings {
+        let reader = EnvironmentReader(environment: environment)
+        var settings = Settings()
+        settings.project = reader.string("PROJECT")
+        settings.entity = reader.string("ENTITY")
+        settings.group = reader.string("RUN_GROUP")
+        settings.jobType = reader.string("JOB_TYPE")
+        settings.name = reader.string("NAME")
+        settings.notes = reader.string("NOTES")
+        settings.tags = reader.string("TAGS").map {
+            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        settings.runID = reader.string("RUN_ID")
+        settings.resume = reader.string("RESUME").flatMap(Self.parseResume)
+        settings.mode = reader.string("MODE").flatMap(Self.parseMode)
+        settings.dir = reader.string("DIR")
+        settings.sweepID = reader.string("SWEEP_ID")
+        settings.apiKey = reader.string("API_KEY")
+        settings.baseURL = reader.string("BASE_URL")
+        if let console = reader.string("CONSOLE") {
+            settings.captureConsole = !["off", "false", "0", "no"].contains(console.lowercased())
+        }
+        if let milliseconds = reader.integer("JOURNAL_FLUSH_MS", cohortOnly: true), milliseconds >= 0 {
+            settings.journalFlushInterval = .milliseconds(milliseconds)
+        }
+        if let count = reader.integer("MAX_QUEUED", cohortOnly: true), count > 0 {
+            settings.maximumQueuedOperations = count
+        }
+        if let flag = reader.bool("HANDLE_SIGNALS") { settings.handleSignals = flag }
+        if let flag = reader.bool("FINISH_AT_EXIT") { settings.finishAtExit = flag }
+        if let milliseconds = reader.integer("LIVE_POLL_MS", cohortOnly: true), milliseconds > 0 {
+            settings.livePollInterval = .milliseconds(milliseconds)
+        }
+        return settings
+    }
+
+    /// W&B spells modes a few ways (`dryrun` is offline, `run` is online).
+    static func parseMode(_ text: String) -> RunMode? {
+        switch text.lowercased() {
+        case "online", "run": .online
+        case "offline", "dryrun": .offline
+        case "disabled": .disabled
+        default: nil
+        }
+    }
+
+    /// W&B also accepts `true` (auto) and `false` (unset).
+    static func parseResume(_ text: String) -> ResumePolicy? {
+        switch text.lowercased() {
+        case "true": .auto
+        case "false", "": nil
+        default: ResumePolicy(rawValue: text.lowercased())
+        }
+    }
+}
+
+/// Reads `COHORT_<NAME>`, then `WANDB_<NAME>`.
+private struct EnvironmentReader {
+    let environment: [String: String]
+
+    func string(_ name: String, cohortOnly: Bool = false) -> String? {
+        if let value = environment["COHORT_" + name], !value.isEmpty { return value }
+        if !cohortOnly, let value = environment["WANDB_" + name], !value.isEmpty { return value }
+        return nil
+    }
+
+    func integer(_ name: String, cohortOnly: Bool = false) -> Int? {
+        string(name, cohortOnly: cohortOnly).flatMap { Int($0) }
+    }
+
+    func bool(_ name: String) -> Bool? {
+        switch string(name, cohortOnly: true)?.lowercased() {
+        case "1", "true", "yes", "on": true
+        case "0", "false", "no", "off": false
+        default: nil
+        }
+    }
+}

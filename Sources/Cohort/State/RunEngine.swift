@@ -1,0 +1,160 @@
+import CohortModel
+import Logging
+
+/// The per-run state that turns operations into journal records: the pending history row, the
+/// summary and the metric definitions. W&B keeps the same state in its core process.
+///
+/// Owned and used only by the journal writer's thread.
+struct RunEngine: Sendable {
+    /// Rows larger than this are skipped with a warning, as W&B does (10 MiB less 100 KiB).
+    static let maximumRowBytes = 10 * 1024 * 1024 - 100 * 1024
+
+    private(set) var summary = SummaryTree()
+    private(set) var metrics = MetricRegistry()
+    private(set) var config: [String: JSONValue] = [:]
+    private var pendingRow: [String: JSONValue] = [:]
+    private var pendingStep: Int64 = 0
+    private var hasPendingRow = false
+    /// Set when the summary changed since the last snapshot.
+    private(set) var summaryChanged = false
+    /// Set when the config (or the metric definitions inside it) changed since config.yaml was written.
+    private(set) var configChanged = false
+    private var skippedRowWarnings = 0
+    private let logger: Logger
+
+    init(logger: Logger) { self.logger = logger }
+
+    /// Restores state read from an earlier journal (resume).
+    init(logger: Logger, restoredSummary: [String: JSONValue], config: [String: JSONValue]) {
+        self.logger = logger
+        for (key, value) in restoredSummary { summary.write(value, at: [key]) }
+        self.config = config
+    }
+
+    /// Applies one operation, appending journal records to `journal`.
+    mutating func apply(_ operation: RunOperation, journal: inout JournalBuffer) {
+        switch operation {
+        case .log(let call):
+            if call.commitBefore { commitRow(journal: &journal) }
+            merge(call)
+            if call.commitAfter { commitRow(journal: &journal) }
+        case .commitPendingRow:
+            commitRow(journal: &journal)
+        case .summaryWrite(let path, let value):
+            summary.write(value, at: path)
+            summaryChanged = true
+            journal.append(.summaryUpdate, ["set": .array(path.map(JSONValue.string)), "value": value])
+        case .summaryRemove(let path):
+            summary.remove(at: path)
+            summaryChanged = true
+            journal.append(.summaryUpdate, ["remove": .array(path.map(JSONValue.string))])
+        case .defineMetric(let definition, let overwrite):
+            define(definition, overwrite: overwrite, journal: &journal)
+        case .config(let values):
+            config = values
+            configChanged = true
+            journal.append(.config, ["config": .object(values)])
+        case .record(let kind, let payload):
+            journal.append(kind, payload)
+        case .barrier, .inspect:
+            break  // handled by the writer
+        }
+    }
+
+    /// The state an `inspect` operation sees.
+    var view: RunEngineView {
+        RunEngineView(summary: summary.visible, metricNames: metrics.order + metrics.globs.keys.sorted())
+    }
+
+    mutating func markSummaryWritten() { summaryChanged = false }
+    mutating func markConfigWritten() { configChanged = false }
+
+    private mutating func merge(_ call: LogCall) {
+        if !hasPendingRow || pendingStep != call.step {
+            pendingRow.removeAll(keepingCapacity: true)
+            pendingStep = call.step
+            hasPendingRow = true
+        }
+        for (key, value) in call.items where key != "_step" {
+            pendingRow[key] = value.jsonValue
+        }
+        if call.items["_timestamp"] == nil { pendingRow["_timestamp"] = .double(call.timestamp) }
+        pendingRow["_runtime"] = .double(call.runtime)
+    }
+
+    private mutating func commitRow(journal: inout JournalBuffer) {
+        guard hasPendingRow else { return }
+        hasPendingRow = false
+        var row = pendingRow
+        pendingRow = [:]
+        row["_step"] = .int(pendingStep)
+        let materialized = metrics.prepare(row: &row)
+        for definition in materialized {
+            journal.append(.metric, definition.journalPayload.objectValue ?? [:])
+            configChanged = true
+        }
+        guard journal.appendRow(row, limit: Self.maximumRowBytes) else {
+            skippedRowWarnings += 1
+            if skippedRowWarnings <= 5 || skippedRowWarnings.isMultiple(of: 1000) {
+                logger.warning(
+                    "history row skipped: larger than the row limit",
+                    metadata: ["run.step": "\(pendingStep)", "limit.bytes": "\(Self.maximumRowBytes)"])
+            }
+            return
+        }
+        let registry = metrics
+        summary.log(row: row) { registry.summaryChoice(for: $0) }
+        summaryChanged = true
+    }
+
+    private mutating func define(_ definition: MetricDefinition, overwrite: Bool, journal: inout JournalBuffer) {
+        let inForce = metrics.define(definition, overwrite: overwrite)
+        journal.append(.metric, inForce.journalPayload.objectValue ?? [:])
+        configChanged = true
+        if inForce.isGlob {
+            let prefix = inForce.globPrefix
+            var names: [String] = []
+            summary.forEachLeafName { name in
+                if name.hasPrefix(prefix) && !name.hasPrefix("_") && metrics.definitions[name] == nil { names.append(name) }
+            }
+            for name in names {
+                var concrete = inForce
+                concrete.name = name
+                _ = metrics.define(concrete, overwrite: true)
+                summary.configure(path: MetricPath.split(name), summary: concrete.summary)
+            }
+        } else {
+            summary.configure(path: MetricPath.split(inForce.name), summary: inForce.summary)
+        }
+        summaryChanged = true
+    }
+}
+
+extension RunEngine {
+    /// Rebuilds state from a record of an earlier journal, exactly as it was built the first time.
+    mutating func replay(_ record: JournalRecord) {
+        switch record.kind {
+        case .history:
+            guard let row = record.payload.objectValue else { return }
+            let registry = metrics
+            summary.log(row: row) { registry.summaryChoice(for: $0) }
+        case .summaryUpdate:
+            let path = (record.payload["set"] ?? record.payload["remove"])?.arrayValue?.compactMap(\.stringValue) ?? []
+            if record.payload["set"] != nil {
+                summary.write(record.payload["value"] ?? .null, at: path)
+            } else {
+                summary.remove(at: path)
+            }
+        case .metric:
+            guard let definition = MetricDefinition(journalPayload: record.payload) else { return }
+            _ = metrics.define(definition, overwrite: true)
+            if !definition.isGlob {
+                summary.configure(path: MetricPath.split(definition.name), summary: definition.summary)
+            }
+        case .config:
+            config = record.payload["config"]?.objectValue ?? [:]
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,108 @@
+public import CohortModel
+
+/// A Swift value that `Run.log(_:step:commit:)`, `Config` and `Summary` accept as it is.
+///
+/// The standard numeric types, `Bool`, `String`, optionals, arrays and `[String: …]` dictionaries of
+/// loggable values conform, so `run.log(["loss": loss, "eval": ["f1": f1]])` needs no wrapping.
+/// Conversion happens off the caller's thread, so conforming types must be `Sendable` values.
+public protocol Loggable: Sendable {
+    /// The value in W&B's JSON form.
+    var jsonValue: JSONValue { get }
+}
+
+extension JSONValue: Loggable {
+    public var jsonValue: JSONValue { self }
+}
+
+extension Double: Loggable {
+    public var jsonValue: JSONValue { .double(self) }
+}
+
+extension Float: Loggable {
+    /// Converted through its shortest decimal text so `Float(0.1)` logs as `0.1`, not `0.10000000149…`.
+    public var jsonValue: JSONValue {
+        guard isFinite else { return .double(Double(self)) }
+        return .double(Double(description) ?? Double(self))
+    }
+}
+
+extension Int: Loggable {
+    public var jsonValue: JSONValue { .int(Int64(self)) }
+}
+
+extension Int8: Loggable {
+    public var jsonValue: JSONValue { .int(Int64(self)) }
+}
+
+extension Int16: Loggable {
+    public var jsonValue: JSONValue { .int(Int64(self)) }
+}
+
+extension Int32: Loggable {
+    public var jsonValue: JSONValue { .int(Int64(self)) }
+}
+
+extension Int64: Loggable {
+    public var jsonValue: JSONValue { .int(self) }
+}
+
+extension UInt: Loggable {
+    public var jsonValue: JSONValue { UInt64(self).jsonValue }
+}
+
+extension UInt8: Loggable {
+    public var jsonValue: JSONValue { .int(Int64(self)) }
+}
+
+extension UInt16: Loggable {
+    public var jsonValue: JSONValue { .int(Int64(self)) }
+}
+
+extension UInt32: Loggable {
+    public var jsonValue: JSONValue { .int(Int64(self)) }
+}
+
+extension UInt64: Loggable {
+    /// Values above `Int64.max` are logged as doubles, as JSON readers would read them anyway.
+    public var jsonValue: JSONValue {
+        self <= UInt64(Int64.max) ? .int(Int64(self)) : .double(Double(self))
+    }
+}
+
+extension Bool: Loggable {
+    public var jsonValue: JSONValue { .bool(self) }
+}
+
+extension String: Loggable {
+    public var jsonValue: JSONValue { .string(self) }
+}
+
+extension Substring: Loggable {
+    public var jsonValue: JSONValue { .string(String(self)) }
+}
+
+extension Optional: Loggable where Wrapped: Loggable {
+    /// `nil` logs as JSON `null`.
+    public var jsonValue: JSONValue { self?.jsonValue ?? .null }
+}
+
+extension Array: Loggable where Element: Loggable {
+    public var jsonValue: JSONValue { .array(map(\.jsonValue)) }
+}
+
+extension ContiguousArray: Loggable where Element: Loggable {
+    public var jsonValue: JSONValue { .array(map(\.jsonValue)) }
+}
+
+extension Dictionary: Loggable where Key == String, Value: Loggable {
+    /// A nested dictionary stays a tree, as in W&B (its leaves show as `outer.inner`).
+    public var jsonValue: JSONValue { .object(mapValues(\.jsonValue)) }
+}
+
+/// Converts a heterogeneous dictionary of loggable values.
+package func jsonObject(_ items: [String: any Loggable]) -> [String: JSONValue] {
+    var object: [String: JSONValue] = [:]
+    object.reserveCapacity(items.count)
+    for (key, value) in items { object[key] = value.jsonValue }
+    return object
+}
