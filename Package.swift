@@ -52,6 +52,12 @@ let package = Package(
             dependencies: ["Cohort"],
             path: "Tests/Fixtures/CohortFixture"
         ),
+        // Release-build benchmark of log(), the journal, start and finish (see BENCHMARKS.md).
+        .executableTarget(
+            name: "CohortBench",
+            dependencies: ["Cohort"],
+            path: "Benchmarks/CohortBench"
+        ),
         .testTarget(name: "CohortModelTests", dependencies: ["CohortModel", "CohortTestSupport"]),
         .testTarget(
             name: "CohortTests",
