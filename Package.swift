@@ -48,7 +48,7 @@ let package = Package(
         ),
         // A small program the tests start as a child process (crash, signal and console tests).
         .executableTarget(
-            name: "CohortFixture",
+            name: "cohort-fixture",
             dependencies: ["Cohort"],
             path: "Tests/Fixtures/CohortFixture"
         ),
@@ -61,9 +61,12 @@ let package = Package(
         .testTarget(name: "CohortModelTests", dependencies: ["CohortModel", "CohortTestSupport"]),
         .testTarget(
             name: "CohortTests",
-            dependencies: ["Cohort", "CohortModel", "CohortTestSupport", "CohortTransport"]
+            dependencies: ["Cohort", "CohortModel", "CohortTestSupport", "CohortTransport", "cohort-fixture"]
         ),
-        .testTarget(name: "CohortCLITests", dependencies: ["CohortModel", "CohortTestSupport"]),
+        .testTarget(
+            name: "CohortCLITests",
+            dependencies: ["Cohort", "CohortModel", "CohortTestSupport", "CohortCLI", "ExampleTrain"]
+        ),
     ]
 )
 

@@ -177,6 +177,10 @@ final class JournalWriter: @unchecked Sendable {
                 completion(error)
             case .inspect(let body):
                 body(engine.view)
+            case .record(.finish, _):
+                // The final summary snapshot precedes the finish record, so readers see it as final.
+                writeSideFiles(force: true)
+                engine.apply(operation, journal: &buffer)
             default:
                 engine.apply(operation, journal: &buffer)
             }
