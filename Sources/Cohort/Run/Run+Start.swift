@@ -76,8 +76,9 @@ struct RunStarter {
         }
         if mode == .disabled { return startDisabled(project: project) }
 
-        let baseDirectory = settings.dir ?? FileManager.default.currentDirectoryPath
-        let root = (baseDirectory as NSString).standardizingPath + "/cohort"
+        let currentDirectory = FileManager.default.currentDirectoryPath
+        let baseDirectory = settings.dir.map { $0.hasPrefix("/") ? $0 : currentDirectory + "/" + $0 } ?? currentDirectory
+        let root = SavePath.normalize(baseDirectory) + "/cohort"
         let resumeFile = ResumeFile(root: root)
         var id = settings.runID
         if settings.resume == .auto, let recorded = resumeFile.read() {

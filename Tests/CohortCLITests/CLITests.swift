@@ -1,0 +1,83 @@
+import Cohort
+import CohortTestSupport
+import Foundation
+import Testing
+
+@Suite("The cohort command and example-train")
+struct CLITests {
+    static func environment(dir: String) -> [String: String] {
+        ["COHORT_DIR": dir, "COHORT_MODE": "offline"]
+    }
+
+    @Test("cohort --version names the Cohort version and the libcurl it links")
+    func version() throws {
+        let result = try ChildProcess.run(ChildProcess.product("cohort"), ["--version"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.hasPrefix("cohort \(CohortVersion.current)"))
+        #expect(result.standardOutput.contains("libcurl/"))
+    }
+
+    @Test("example-train logs a run offline that cohort runs --json lists with its summary")
+    func exampleAndRunsJSON() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let train = try ChildProcess.run(
+            ChildProcess.product("example-train"), ["--steps", "40", "--project", "cli-test", "--name", "demo-run"],
+            environment: Self.environment(dir: directory.path))
+        #expect(train.status == 0, "\(train.standardError)")
+        #expect(train.standardOutput.contains("run directory"))
+
+        let listing = try ChildProcess.run(ChildProcess.product("cohort"), ["runs", "--dir", directory.path, "--json"])
+        #expect(listing.status == 0)
+        let runs = try #require(try JSONParser.parse(listing.standardOutput).arrayValue)
+        #expect(runs.count == 1)
+        let run = try #require(runs.first)
+        #expect(run["name"] == "demo-run")
+        #expect(run["project"] == "cli-test")
+        #expect(run["job_type"] == "train")
+        #expect(run["state"] == "finished")
+        #expect(run["last_step"] == .int(40))
+        #expect(run["start_time"]?.stringValue?.hasSuffix("Z") == true)
+        #expect(run["summary"]?["train/loss"]?.number != nil)
+        #expect(run["summary"]?["val/acc"]?["max"]?.number != nil)
+        #expect(run["summary"]?["best_val_acc"]?.number != nil)
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: (run["directory"]?.stringValue ?? "") + "/files")
+        #expect(files.contains { $0.hasSuffix("-notes.txt") })
+        #expect(files.contains("config.yaml"))
+        #expect(files.contains("output.log"))
+    }
+
+    @Test("cohort runs prints a table with one line per run, and the crashed state of a killed run")
+    func runsTable() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let failing = try ChildProcess.run(
+            ChildProcess.product("example-train"), ["--steps", "30", "--fail-at", "5", "--name", "will-fail"],
+            environment: Self.environment(dir: directory.path))
+        #expect(failing.status == 1)
+        let table = try ChildProcess.run(ChildProcess.product("cohort"), ["runs"], environment: Self.environment(dir: directory.path))
+        #expect(table.status == 0)
+        let lines = table.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("ID") == true)
+        #expect(lines.last?.contains("will-fail") == true)
+        #expect(lines.last?.contains("failed") == true)
+    }
+
+    @Test("cohort runs --json on a directory without runs prints an empty array")
+    func emptyJSON() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let listing = try ChildProcess.run(ChildProcess.product("cohort"), ["runs", "--dir", directory.path, "--json"])
+        #expect(listing.status == 0)
+        #expect(listing.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
+
+    @Test("an unknown subcommand fails with usage help instead of crashing")
+    func unknownCommand() throws {
+        let result = try ChildProcess.run(ChildProcess.product("cohort"), ["frobnicate"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("Usage") || result.standardError.contains("Error"))
+    }
+}

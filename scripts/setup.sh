@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what Cohort needs on a fresh Debian machine (run as root; Swift 6.1+ must be on PATH).
+set -euo pipefail
+
+if ! command -v swift >/dev/null 2>&1; then
+    for candidate in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
+        if [ -x "$candidate/swift" ]; then export PATH="$candidate:$PATH"; fi
+    done
+fi
+if ! command -v swift >/dev/null 2>&1; then
+    echo "setup: Swift is not on PATH; install a Swift 6.1 or newer toolchain first" >&2
+    exit 1
+fi
+
+needed=()
+for package in libcurl4-openssl-dev pkg-config git; do
+    dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package")
+done
+if [ "${#needed[@]}" -gt 0 ]; then
+    echo "setup: installing ${needed[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${needed[@]}" >/dev/null
+fi
