@@ -28,16 +28,16 @@ final class FileSaver: Sendable {
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
-    private let run = Mutex<Run?>(nil)
+    private let writer: JournalWriter
 
-    init(filesDirectory: String, pollInterval: Duration, logger: Logger) {
+    init(filesDirectory: String, pollInterval: Duration, writer: JournalWriter, logger: Logger) {
         self.filesDirectory = filesDirectory
+        self.writer = writer
         self.pollInterval = pollInterval
         self.logger = logger
     }
 
-    func start(run: Run) {
-        self.run.withLock { $0 = run }
+    func start() {
         let thread = Thread { [self] in
             self.loop()
             self.exited.signal()
@@ -108,7 +108,6 @@ final class FileSaver: Sendable {
                 logger.warning("saved file not copied at finish", metadata: ["file": "\(file.source)", "error": "\(error)"])
             }
         }
-        run.withLock { $0 = nil }
     }
 
     private func loop() {
@@ -161,7 +160,7 @@ final class FileSaver: Sendable {
     private func record(_ destination: String, _ policy: SavePolicy, size: Int64? = nil) {
         var payload: [String: JSONValue] = ["path": .string(destination), "policy": .string(policy.rawValue)]
         if let size { payload["size"] = .int(size) }
-        run.withLock { $0 }?.writer.enqueue(.record(.file, payload))
+        writer.enqueue(.record(.file, payload))
     }
 
     /// Expands a glob as Python's `glob` does (no match for leading dots; sorted); regular files only.

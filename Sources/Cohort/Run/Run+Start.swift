@@ -178,10 +178,10 @@ struct RunStarter {
             file: file, sideFiles: RunSideFiles(filesDirectory: directory.filesPath), engine: engine, clock: clock,
             flushInterval: settings.journalFlushInterval, capacity: settings.maximumQueuedOperations, logger: logger)
         let files = FileSaver(
-            filesDirectory: directory.filesPath, pollInterval: settings.livePollInterval, logger: logger)
+            filesDirectory: directory.filesPath, pollInterval: settings.livePollInterval, writer: writer, logger: logger)
         let run = Run(identity: identity, settings: settings, clock: clock, writer: writer, files: files, state: state)
         writer.start()
-        files.start(run: run)
+        files.start()
         files.writeMetadata(RunMetadata.collect(run: run, settings: settings))
         if settings.captureConsole {
             do {
