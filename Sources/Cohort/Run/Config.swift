@@ -50,7 +50,7 @@ extension Run {
             guard !state.finished else { throw .runFinished("config.update") }
             if !allowValChange {
                 for (key, value) in values {
-                    if let old = state.config[key], !old.isSameValue(as: value) {
+                    if let old = state.config[key], !Self.configValue(old, equals: value) {
                         throw CohortError(
                             .configValueChange,
                             "config key \"\(key)\" already holds \(old) and would change to \(value); pass allowValChange: true to change it")
@@ -61,5 +61,20 @@ extension Run {
             return state.config
         }
         writer.enqueue(.config(snapshot))
+    }
+
+    /// Whether a config value counts as unchanged, as Python's `==` decides in W&B: numbers compare
+    /// by value (`1` equals `1.0`, NaN equals nothing), containers element by element.
+    static func configValue(_ old: JSONValue, equals new: JSONValue) -> Bool {
+        switch (old, new) {
+        case (.int(let a), .int(let b)): return a == b
+        case (.int, .double), (.double, .int), (.double, .double): return old.number == new.number
+        case (.array(let a), .array(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { configValue($0, equals: $1) }
+        case (.object(let a), .object(let b)):
+            return a.count == b.count
+                && a.allSatisfy { key, value in b[key].map { configValue(value, equals: $0) } ?? false }
+        default: return old == new
+        }
     }
 }

@@ -17,10 +17,11 @@ extension Run {
     /// try run.log(["val/loss": valLoss], step: 10)            // pending row 10
     /// ```
     /// - Parameters:
-    ///   - data: metric names and values; nested dictionaries stay nested (shown as `outer.inner`).
+    ///   - data: metric names and values; nested dictionaries stay nested (shown as `outer.inner`) and
+    ///     merge leaf by leaf into a pending row; an empty dictionary adds nothing.
     ///   - step: the row to log into; must not be below `run.step`.
     ///   - commit: whether to commit the row after this call (default: commit unless `step` is given).
-    /// - Throws: `CohortError` `.runFinished` after `finish`, `.invalidArgument` for an empty key.
+    /// - Throws: `CohortError` `.runFinished` after `finish`.
     public func log(_ data: [String: any Loggable], step: Int? = nil, commit: Bool? = nil) throws(CohortError) {
         let timestamp = RunClock.timestamp()
         let runtime = clock.runtime()
@@ -52,7 +53,8 @@ extension Run {
     ///   - stepMetric: the metric to use as this metric's x-axis.
     ///   - stepSync: add the step metric's last value to rows that lack it (default: on with `stepMetric`).
     ///   - hidden: hide the metric from default charts.
-    ///   - summary: what the summary shows: aggregates over every logged value, or `.none`.
+    ///   - summary: what the summary shows: aggregates over every logged value, or `.none` (which wins
+    ///     when combined with aggregates, as in W&B).
     ///   - goal: which direction is better.
     ///   - overwrite: replace an earlier definition instead of merging with it.
     /// - Throws: `CohortError` `.invalidArgument` for an empty name or a `*` that is not at the end.
@@ -68,9 +70,6 @@ extension Run {
             guard !stepMetric.isEmpty, !stepMetric.contains("*") else {
                 throw .invalid("the step metric \"\(stepMetric)\" must be a non-empty name without \"*\"")
             }
-        }
-        if summary.contains(.none) && summary.count > 1 {
-            throw .invalid("summary .none cannot be combined with other summaries for \"\(name)\"")
         }
         let definition = MetricDefinition(
             name: name, stepMetric: stepMetric, stepSync: stepSync ?? (stepMetric != nil), hidden: hidden,

@@ -21,11 +21,15 @@ public struct MetricDefinition: Sendable, Equatable {
     /// The prefix a glob matches.
     var globPrefix: String { String(name.dropLast()) }
 
-    /// Combines a later definition without `overwrite`: summary flags are OR-ed; `stepSync` and
-    /// `hidden` can only turn on; a new step metric or goal replaces the old one.
+    /// Combines a later definition without `overwrite`, as W&B's `definedMetric.With`: aggregates are
+    /// OR-ed; a later non-empty summary choice decides `.none` (so `[.max]` after `[.none]` shows the
+    /// max again); `stepSync` and `hidden` can only turn on; a new step metric or goal replaces the old.
     func merged(with later: MetricDefinition) -> MetricDefinition {
         var result = self
-        result.summary.formUnion(later.summary)
+        if !later.summary.isEmpty {
+            result.summary = summary.union(later.summary).subtracting([.none])
+            if later.summary.contains(.none) { result.summary.insert(.none) }
+        }
         result.stepSync = stepSync || later.stepSync
         result.hidden = hidden || later.hidden
         if let step = later.stepMetric { result.stepMetric = step }

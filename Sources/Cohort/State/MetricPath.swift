@@ -1,6 +1,8 @@
-/// Metric names as W&B reads them: dots separate levels unless escaped with a backslash (`a\.b`).
+/// Metric names as W&B reads them.
 enum MetricPath {
-    /// Splits `name` on unescaped dots.
+    /// Splits a metric name on unescaped dots (`a\.b` is the one label `a.b`), as W&B's
+    /// `splitEscapedDottedMetricName` does when it configures the summary: a backslash before anything
+    /// else stays, a trailing backslash is dropped, and so is an empty last label (`"a."` is `["a"]`).
     static func split(_ name: String) -> [String] {
         var parts: [String] = []
         var current = ""
@@ -19,13 +21,12 @@ enum MetricPath {
                 current.append(character)
             }
         }
-        if escaped { current.append("\\") }
-        parts.append(current)
+        if !current.isEmpty { parts.append(current) }
         return parts
     }
 
-    /// Joins labels with dots, without escaping, as W&B's glob and step-sync matching do.
-    static func join(_ path: [String]) -> String {
-        path.count == 1 ? path[0] : path.joined(separator: ".")
+    /// Splits a step-metric name on every dot, with no escaping, as W&B's step-sync code does.
+    static func splitPlain(_ name: String) -> [String] {
+        name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     }
 }

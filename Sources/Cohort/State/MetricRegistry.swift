@@ -1,19 +1,23 @@
 import CohortModel
 
 /// The metric definitions of a run and what they do to rows: W&B's glob materialisation and
-/// step-metric synchronisation (`step_sync`).
+/// step-metric synchronisation (`step_sync`), as in `core/internal/runmetric/runmetric.go`.
+///
+/// Definitions are keyed by their name exactly as given (`a\.b` stays escaped), while rows are
+/// matched by their leaf labels joined with dots: so an escaped name never matches a row for
+/// step sync, and `{"a.b": …}` and `{"a": {"b": …}}` both match `a.b`, as in W&B.
 ///
 /// Confined to the journal writer's thread.
 struct MetricRegistry: Sendable {
-    /// Concrete definitions by dotted name, in definition order.
+    /// Concrete definitions by name, in definition order.
     private(set) var definitions: [String: MetricDefinition] = [:]
     private(set) var order: [String] = []
     /// Glob definitions by their full name (with the `*`).
     private(set) var globs: [String: MetricDefinition] = [:]
     private var globOrder: [String] = []
-    /// Leaf names already checked against the globs.
+    /// Leaf names already checked against the globs defined so far (emptied when a glob is defined).
     private var seenNames: Set<String> = []
-    /// The last numeric value of every metric used as a step metric.
+    /// The last numeric value of every step metric, by its name as given.
     private var lastStepValues: [String: JSONValue] = [:]
     /// Names used as step metrics by some definition.
     private var stepMetricNames: Set<String> = []
@@ -28,58 +32,57 @@ struct MetricRegistry: Sendable {
             result = overwrite || existing == nil ? definition : existing!.merged(with: definition)
             if existing == nil { globOrder.append(definition.name) }
             globs[definition.name] = result
+            seenNames.removeAll()  // names seen before may match the new glob
         } else {
-            let key = Self.key(definition.name)
-            let existing = definitions[key]
+            let existing = definitions[definition.name]
             result = overwrite || existing == nil ? definition : existing!.merged(with: definition)
-            if existing == nil { order.append(key) }
-            definitions[key] = result
+            if existing == nil { order.append(definition.name) }
+            definitions[definition.name] = result
         }
-        if let step = result.stepMetric { stepMetricNames.insert(Self.key(step)) }
+        if let step = result.stepMetric { stepMetricNames.insert(step) }
         return result
     }
 
-    /// The summary choice of a concrete metric, by dotted leaf name.
-    func summaryChoice(for name: String) -> Set<MetricSummary>? {
-        guard let definition = definitions[name], !definition.summary.isEmpty else { return nil }
-        return definition.summary
-    }
-
-    /// Applies the definitions to a committed row before it is written: materialises globs for newly
-    /// seen leaves (returned, so the caller can journal them and configure the summary) and inserts
-    /// step-metric values where `stepSync` asks for them.
+    /// Applies the definitions to a committed row before it is written, in W&B's order: records the
+    /// step metrics' latest values, materialises globs for leaves no definition covers yet (returned,
+    /// so the caller can journal them and configure the summary), then inserts step-metric values
+    /// where `stepSync` asks for them.
     mutating func prepare(row: inout [String: JSONValue]) -> [MetricDefinition] {
         guard !isEmpty else { return [] }
-        var materialized: [MetricDefinition] = []
+        for step in stepMetricNames {
+            if let value = Self.leaf(at: MetricPath.splitPlain(step), in: row), value.number != nil {
+                lastStepValues[step] = value
+            }
+        }
         var names: [String] = []
         Self.collectLeafNames(row, prefix: nil, into: &names)
-        if !globs.isEmpty {
-            for name in names where !seenNames.contains(name) {
-                seenNames.insert(name)
-                guard !name.hasPrefix("_"), definitions[name] == nil,
-                    let glob = globOrder.first(where: { name.hasPrefix(globs[$0]!.globPrefix) }).flatMap({ globs[$0] })
-                else { continue }
-                var concrete = glob
-                concrete.name = name
-                definitions[name] = concrete
-                order.append(name)
-                if let step = concrete.stepMetric { stepMetricNames.insert(Self.key(step)) }
-                materialized.append(concrete)
-            }
-        }
+        let materialized = globs.isEmpty ? [] : materializeGlobs(for: names)
         guard !stepMetricNames.isEmpty else { return materialized }
-        let present = Set(names)
-        for name in names where stepMetricNames.contains(name) {
-            if let value = Self.leaf(at: MetricPath.split(name), in: row), value.number != nil {
-                lastStepValues[name] = value
-            }
-        }
         for name in names {
             guard let definition = definitions[name], definition.stepSync, let step = definition.stepMetric
             else { continue }
-            let stepKey = Self.key(step)
-            guard !present.contains(stepKey) else { continue }
-            Self.setLeaf(lastStepValues[stepKey] ?? .int(0), at: MetricPath.split(step), in: &row)
+            let stepPath = MetricPath.splitPlain(step)
+            guard Self.leaf(at: stepPath, in: row) == nil else { continue }
+            Self.setLeaf(lastStepValues[step] ?? .int(0), at: stepPath, in: &row)
+        }
+        return materialized
+    }
+
+    /// Gives every new leaf name that matches a glob (the first defined) a concrete definition.
+    /// Names starting with `_` are W&B's own and never match.
+    private mutating func materializeGlobs(for names: [String]) -> [MetricDefinition] {
+        var materialized: [MetricDefinition] = []
+        for name in names where !seenNames.contains(name) {
+            seenNames.insert(name)
+            guard !name.hasPrefix("_"), definitions[name] == nil,
+                let glob = globOrder.first(where: { name.hasPrefix(globs[$0]!.globPrefix) }).flatMap({ globs[$0] })
+            else { continue }
+            var concrete = glob
+            concrete.name = name
+            definitions[name] = concrete
+            order.append(name)
+            if let step = concrete.stepMetric { stepMetricNames.insert(step) }
+            materialized.append(concrete)
         }
         return materialized
     }
@@ -90,7 +93,7 @@ struct MetricRegistry: Sendable {
         var entries: [JSONValue] = []
         var indexByName: [String: Int] = [:]
         func entry(for definition: MetricDefinition, glob: Bool) -> [String: JSONValue] {
-            var object: [String: JSONValue] = [glob ? "2" : "1": .string(glob ? definition.name : Self.key(definition.name))]
+            var object: [String: JSONValue] = [glob ? "2" : "1": .string(definition.name)]
             var options: [JSONValue] = [3]
             if definition.stepSync { options.insert(1, at: 0) }
             if definition.hidden { options.insert(2, at: options.count - 1) }
@@ -102,10 +105,9 @@ struct MetricRegistry: Sendable {
             return object
         }
         func stepIndex(_ step: String) -> Int {
-            let key = Self.key(step)
-            if let index = indexByName[key] { return index }
-            entries.append(.object(["1": .string(key), "6": [3]]))
-            indexByName[key] = entries.count
+            if let index = indexByName[step] { return index }
+            entries.append(.object(["1": .string(step), "6": [3]]))
+            indexByName[step] = entries.count
             return entries.count
         }
         for name in order {
@@ -128,13 +130,10 @@ struct MetricRegistry: Sendable {
         return .array(entries)
     }
 
-    /// The dotted key of a metric name (escaped dots stay literal inside one label).
-    static func key(_ name: String) -> String { MetricPath.join(MetricPath.split(name)) }
-
     private static func collectLeafNames(_ object: [String: JSONValue], prefix: String?, into names: inout [String]) {
         for (key, value) in object {
             let name = prefix.map { $0 + "." + key } ?? key
-            if case .object(let members) = value, !members.isEmpty {
+            if case .object(let members) = value {
                 collectLeafNames(members, prefix: name, into: &names)
             } else {
                 names.append(name)
@@ -142,14 +141,14 @@ struct MetricRegistry: Sendable {
         }
     }
 
+    /// The leaf (a value that is not an object) at `path`, or `nil`.
     private static func leaf(at path: [String], in object: [String: JSONValue]) -> JSONValue? {
-        if let whole = object[path.joined(separator: ".")], path.count > 1 { return whole }
         var current: JSONValue = .object(object)
         for key in path {
             guard let next = current[key] else { return nil }
             current = next
         }
-        return current
+        return current.objectValue == nil ? current : nil
     }
 
     private static func setLeaf(_ value: JSONValue, at path: [String], in object: inout [String: JSONValue]) {

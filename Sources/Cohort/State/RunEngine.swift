@@ -76,10 +76,22 @@ struct RunEngine: Sendable {
             hasPendingRow = true
         }
         for (key, value) in call.items where key != "_step" {
-            pendingRow[key] = value.jsonValue
+            Self.merge(value.jsonValue, at: key, into: &pendingRow)
         }
         if call.items["_timestamp"] == nil { pendingRow["_timestamp"] = .double(call.timestamp) }
         pendingRow["_runtime"] = .double(call.runtime)
+    }
+
+    /// Sets `value` at `key` as W&B's core does: a dictionary merges leaf by leaf into what is pending
+    /// (so an empty one adds nothing), any other value replaces what was there.
+    private static func merge(_ value: JSONValue, at key: String, into object: inout [String: JSONValue]) {
+        guard case .object(let members) = value else {
+            object[key] = value
+            return
+        }
+        var child = object[key]?.objectValue ?? [:]  // a leaf in the way is replaced
+        for (member, memberValue) in members { merge(memberValue, at: member, into: &child) }
+        if !child.isEmpty { object[key] = .object(child) }
     }
 
     private mutating func commitRow(journal: inout JournalBuffer) {
@@ -91,6 +103,7 @@ struct RunEngine: Sendable {
         let materialized = metrics.prepare(row: &row)
         for definition in materialized {
             journal.append(.metric, definition.journalPayload.objectValue ?? [:])
+            summary.configure(path: MetricPath.split(definition.name), summary: definition.summary)
             configChanged = true
         }
         guard journal.appendRow(row, limit: Self.maximumRowBytes) else {
@@ -102,31 +115,20 @@ struct RunEngine: Sendable {
             }
             return
         }
-        let registry = metrics
-        summary.log(row: row) { registry.summaryChoice(for: $0) }
+        summary.log(row: row)
         summaryChanged = true
     }
 
+    /// Records a definition. A concrete one configures the summary leaf at its path now, so its
+    /// aggregates cover everything logged before; a glob acts when a matching key is next logged.
     private mutating func define(_ definition: MetricDefinition, overwrite: Bool, journal: inout JournalBuffer) {
         let inForce = metrics.define(definition, overwrite: overwrite)
         journal.append(.metric, inForce.journalPayload.objectValue ?? [:])
         configChanged = true
-        if inForce.isGlob {
-            let prefix = inForce.globPrefix
-            var names: [String] = []
-            summary.forEachLeafName { name in
-                if name.hasPrefix(prefix) && !name.hasPrefix("_") && metrics.definitions[name] == nil { names.append(name) }
-            }
-            for name in names {
-                var concrete = inForce
-                concrete.name = name
-                _ = metrics.define(concrete, overwrite: true)
-                summary.configure(path: MetricPath.split(name), summary: concrete.summary)
-            }
-        } else {
+        if !inForce.isGlob {
             summary.configure(path: MetricPath.split(inForce.name), summary: inForce.summary)
+            summaryChanged = true
         }
-        summaryChanged = true
     }
 }
 
@@ -136,8 +138,7 @@ extension RunEngine {
         switch record.kind {
         case .history:
             guard let row = record.payload.objectValue else { return }
-            let registry = metrics
-            summary.log(row: row) { registry.summaryChoice(for: $0) }
+            summary.log(row: row)
         case .summaryUpdate:
             let path = (record.payload["set"] ?? record.payload["remove"])?.arrayValue?.compactMap(\.stringValue) ?? []
             if record.payload["set"] != nil {

@@ -1,80 +1,46 @@
 import CohortModel
 
-/// The run summary as a tree mirroring the logged rows, with W&B's update rules: logged leaves
-/// update their statistics, explicit writes store a whole value at a path, a logged subtree replaces
-/// an explicit leaf, and a removal clears a leaf or drops a subtree.
+/// The run summary as a tree mirroring the logged rows, with W&B's update rules
+/// (`core/internal/runsummary/runsummary.go` over a `pathtree`): every logged leaf updates its
+/// statistics, explicit writes store a whole value at a path, a removal clears a leaf or drops a
+/// subtree, and a metric definition configures the leaf at its path.
+///
+/// A node is either a leaf (with statistics) or an inner node (with children). Reaching a path
+/// replaces whatever is in the way, as W&B's path tree does: a leaf on the way becomes an inner
+/// node, an inner node at the end becomes a fresh leaf.
 ///
 /// Confined to the journal writer's thread.
 struct SummaryTree: Sendable {
     private var root = SummaryNode()
 
-    /// Applies a committed row. `configure` returns the summary choice for a newly seen leaf path
-    /// (its dotted name), or `nil` when no metric definition covers it.
-    mutating func log(row: [String: JSONValue], configure: (String) -> Set<MetricSummary>?) {
-        Self.log(object: row, into: &root, prefix: nil, configure: configure)
+    /// Applies a committed row: each leaf of the row (nested objects are walked; an empty object
+    /// adds nothing) updates the statistics at its path. New leaves show their latest value until a
+    /// metric definition configures them.
+    mutating func log(row: [String: JSONValue]) {
+        var path: [String] = []
+        Self.log(object: row, path: &path, root: &root)
     }
 
-    private static func log(
-        object: [String: JSONValue], into node: inout SummaryNode, prefix: String?,
-        configure: (String) -> Set<MetricSummary>?
-    ) {
+    private static func log(object: [String: JSONValue], path: inout [String], root: inout SummaryNode) {
         for (key, value) in object {
+            path.append(key)
             if case .object(let members) = value {
-                guard !members.isEmpty else { continue }
-                let name = prefix.map { $0 + "." + key } ?? key
-                logSubtree(members, into: &node.children[key, default: SummaryNode()], name: name, configure: configure)
+                log(object: members, path: &path, root: &root)
             } else {
-                logLeaf(value, into: &node.children[key, default: SummaryNode()], prefix: prefix, key: key, configure: configure)
+                updateLeaf(at: path[...], in: &root) { $0.log(value) }
             }
+            path.removeLast()
         }
-    }
-
-    private static func logSubtree(
-        _ members: [String: JSONValue], into node: inout SummaryNode, name: String,
-        configure: (String) -> Set<MetricSummary>?
-    ) {
-        node.statistics = nil  // a logged subtree replaces a leaf
-        log(object: members, into: &node, prefix: name, configure: configure)
-    }
-
-    private static func logLeaf(
-        _ value: JSONValue, into node: inout SummaryNode, prefix: String?, key: String,
-        configure: (String) -> Set<MetricSummary>?
-    ) {
-        if !node.children.isEmpty { node.children.removeAll() }  // a logged leaf replaces a subtree
-        if node.statistics != nil {
-            node.statistics!.log(value)  // checked just above
-            return
-        }
-        var statistics = SummaryStatistics(logged: value)
-        if let summary = configure(prefix.map { $0 + "." + key } ?? key) { statistics.configure(summary) }
-        node.statistics = statistics
     }
 
     /// Stores `value` whole at `path` (a dictionary is not exploded), as `summary[k] = v` does.
     mutating func write(_ value: JSONValue, at path: [String]) {
         guard !path.isEmpty else { return }
-        Self.write(value, at: path[...], into: &root)
+        Self.updateLeaf(at: path[...], in: &root) { $0.write(value) }
     }
 
-    private static func write(_ value: JSONValue, at path: ArraySlice<String>, into node: inout SummaryNode) {
-        let key = path.first!  // callers pass non-empty paths
-        var child = node.children[key] ?? SummaryNode()
-        if path.count == 1 {
-            child.children.removeAll()
-            if child.statistics == nil {
-                child.statistics = SummaryStatistics(explicit: value)
-            } else {
-                child.statistics!.write(value)  // checked just above
-            }
-        } else {
-            child.statistics = nil
-            write(value, at: path.dropFirst(), into: &child)
-        }
-        node.children[key] = child
-    }
-
-    /// Clears the leaf or drops the subtree at `path`.
+    /// Clears the leaf at `path` (it keeps its accumulators and reappears when logged again), or drops
+    /// the subtree at `path` whole.
     mutating func remove(at path: [String]) {
         guard !path.isEmpty else { return }
         Self.remove(at: path[...], from: &root)
@@ -82,40 +48,41 @@ struct SummaryTree: Sendable {
 
     private static func remove(at path: ArraySlice<String>, from node: inout SummaryNode) {
         let key = path.first!  // callers pass non-empty paths
+        guard var child = node.children[key] else { return }
         if path.count == 1 {
-            node.children[key] = nil
+            if child.statistics != nil {
+                child.statistics!.clear()  // checked just above
+                node.children[key] = child
+            } else {
+                node.children[key] = nil
+            }
             return
         }
-        guard var child = node.children[key] else { return }
+        guard child.statistics == nil else { return }  // a leaf on the way: nothing below it
         remove(at: path.dropFirst(), from: &child)
-        node.children[key] = child.isEmpty ? nil : child
+        node.children[key] = child.children.isEmpty ? nil : child
     }
 
-    /// Applies a metric definition's summary choice to the leaf at `path`, if it exists.
+    /// Applies a metric definition's summary choice to the leaf at `path`, creating it (without
+    /// data) if needed, as W&B's `ConfigureMetric` does.
     mutating func configure(path: [String], summary: Set<MetricSummary>) {
-        Self.configure(path: path[...], summary: summary, in: &root)
+        guard !path.isEmpty else { return }
+        Self.updateLeaf(at: path[...], in: &root) { $0.configure(summary) }
     }
 
-    private static func configure(path: ArraySlice<String>, summary: Set<MetricSummary>, in node: inout SummaryNode) {
-        guard let key = path.first, var child = node.children[key] else { return }
+    /// Runs `body` on the leaf at `path`, making it (and the inner nodes above it) if needed.
+    private static func updateLeaf(
+        at path: ArraySlice<String>, in node: inout SummaryNode, _ body: (inout SummaryStatistics) -> Void
+    ) {
+        let key = path.first!  // callers pass non-empty paths
         if path.count == 1 {
-            child.statistics?.configure(summary)
-        } else {
-            configure(path: path.dropFirst(), summary: summary, in: &child)
+            var statistics = node.children[key]?.statistics ?? SummaryStatistics()
+            body(&statistics)
+            node.children[key] = SummaryNode(statistics: statistics)
+            return
         }
-        node.children[key] = child
-    }
-
-    /// Calls `body` with the dotted name of every leaf.
-    func forEachLeafName(_ body: (String) -> Void) {
-        func walk(_ node: SummaryNode, _ prefix: String?) {
-            for (key, child) in node.children {
-                let name = prefix.map { $0 + "." + key } ?? key
-                if child.statistics != nil { body(name) }
-                walk(child, name)
-            }
-        }
-        walk(root, nil)
+        if node.children[key]?.statistics != nil { node.children[key] = nil }  // a leaf in the way
+        updateLeaf(at: path.dropFirst(), in: &node.children[key, default: SummaryNode()], body)
     }
 
     /// The summary as W&B shows it: a nested object of visible values.
@@ -126,7 +93,7 @@ struct SummaryTree: Sendable {
         for (key, child) in node.children {
             if let statistics = child.statistics {
                 if let value = statistics.visibleValue { result[key] = value }
-            } else if !child.children.isEmpty {
+            } else {
                 let nested = visible(child)
                 if !nested.isEmpty { result[key] = .object(nested) }
             }
@@ -139,6 +106,4 @@ struct SummaryTree: Sendable {
 struct SummaryNode: Sendable {
     var statistics: SummaryStatistics?
     var children: [String: SummaryNode] = [:]
-
-    var isEmpty: Bool { statistics == nil && children.isEmpty }
 }
