@@ -46,7 +46,7 @@ extension Run {
         for key in values.keys where key.isEmpty {
             throw .invalid("config keys must not be empty")
         }
-        let snapshot: [String: JSONValue] = try state.withLock { (state) throws(CohortError) in
+        try state.withLock { (state) throws(CohortError) in
             guard !state.finished else { throw .runFinished("config.update") }
             if !allowValChange {
                 for (key, value) in values {
@@ -58,9 +58,9 @@ extension Run {
                 }
             }
             state.config.merge(values) { _, new in new }
-            return state.config
+            // Queued under the lock: two updates from different threads reach the journal in order.
+            writer.enqueue(.config(state.config))
         }
-        writer.enqueue(.config(snapshot))
     }
 
     /// Whether a config value counts as unchanged, as Python's `==` decides in W&B: numbers compare

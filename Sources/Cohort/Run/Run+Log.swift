@@ -25,19 +25,24 @@ extension Run {
     public func log(_ data: [String: any Loggable], step: Int? = nil, commit: Bool? = nil) throws(CohortError) {
         let timestamp = RunClock.timestamp()
         let runtime = clock.runtime()
-        let decision: StepStateMachine.Decision = try state.withLock { (state) throws(CohortError) in
+        // The decision and the enqueue happen under the run's lock, so a concurrent finish() either
+        // sees this row queued before its own records or makes this call throw.
+        let dropped: (requested: Int64, current: Int64)? = try state.withLock { (state) throws(CohortError) in
             guard !state.finished else { throw .runFinished("log") }
-            return state.steps.log(step: step.map(Int64.init), commit: commit)
+            switch state.steps.log(step: step.map(Int64.init), commit: commit) {
+            case .drop(let requested, let current):
+                return (requested, current)
+            case .merge(let rowStep, let commitBefore, let commitAfter):
+                writer.enqueue(.log(LogCall(
+                    items: data, step: rowStep, commitBefore: commitBefore, commitAfter: commitAfter,
+                    timestamp: timestamp, runtime: runtime)))
+                return nil
+            }
         }
-        switch decision {
-        case .drop(let requested, let current):
+        if let dropped {
             logger.warning(
                 "log dropped: step is less than the current step; use a step of at least the current step, or none",
-                metadata: ["run.id": "\(id)", "log.step": "\(requested)", "run.step": "\(current)"])
-        case .merge(let rowStep, let commitBefore, let commitAfter):
-            writer.enqueue(.log(LogCall(
-                items: data, step: rowStep, commitBefore: commitBefore, commitAfter: commitAfter,
-                timestamp: timestamp, runtime: runtime)))
+                metadata: ["run.id": "\(id)", "log.step": "\(dropped.requested)", "run.step": "\(dropped.current)"])
         }
     }
 
@@ -74,15 +79,13 @@ extension Run {
         let definition = MetricDefinition(
             name: name, stepMetric: stepMetric, stepSync: stepSync ?? (stepMetric != nil), hidden: hidden,
             summary: summary, goal: goal)
-        try ensureLive("defineMetric")
-        writer.enqueue(.defineMetric(definition, overwrite: overwrite))
+        try enqueueWhileLive("defineMetric", .defineMetric(definition, overwrite: overwrite))
     }
 
     /// Tells the journal (and, online, the server) that the run may be preempted soon, so missing
     /// heartbeats are not reported as a crash.
     public func markPreempting() throws(CohortError) {
-        try ensureLive("markPreempting")
-        writer.enqueue(.record(.preempting, ["time": .double(RunClock.timestamp())]), urgent: true)
+        try enqueueWhileLive("markPreempting", .record(.preempting, ["time": .double(RunClock.timestamp())]), urgent: true)
     }
 
     /// Writes everything logged so far to the journal and forces it to the disk (fsync).
@@ -96,5 +99,14 @@ extension Run {
 
     func ensureLive(_ operation: String) throws(CohortError) {
         if isFinished { throw .runFinished(operation) }
+    }
+
+    /// Queues `operation` unless the run has finished, under the run's lock so that it can never land
+    /// after the records `finish()` writes.
+    func enqueueWhileLive(_ name: String, _ operation: RunOperation, urgent: Bool = false) throws(CohortError) {
+        try state.withLock { (state) throws(CohortError) in
+            guard !state.finished else { throw .runFinished(name) }
+            writer.enqueue(operation, urgent: urgent)
+        }
     }
 }

@@ -127,20 +127,19 @@ public final class Run: Sendable {
     public var history: History { History(run: self) }
 
     private func updateIdentity(_ change: (inout RunMutableState) -> Void) {
-        let payload: [String: JSONValue]? = state.withLock { state in
-            guard !state.finished else { return nil }
+        let updated: Bool = state.withLock { state in
+            guard !state.finished else { return false }
             change(&state)
-            return [
+            writer.enqueue(.record(.runUpdate, [
                 "name": state.name.map(JSONValue.string) ?? .null,
                 "notes": state.notes.map(JSONValue.string) ?? .null,
                 "tags": .array(state.tags.map(JSONValue.string)),
-            ]
+            ]))
+            return true
         }
-        guard let payload else {
+        if !updated {
             logger.warning("run identity not changed: the run has finished", metadata: ["run.id": "\(id)"])
-            return
         }
-        writer.enqueue(.record(.runUpdate, payload))
     }
 }
 

@@ -58,19 +58,21 @@ public struct Summary: Sendable {
 
 extension Run {
     func writeSummary(path: [String], value: JSONValue) {
-        guard !isFinished else {
-            logger.warning("summary write ignored: the run has finished", metadata: ["run.id": "\(id)"])
-            return
-        }
-        writer.enqueue(.summaryWrite(path: path, value: value))
+        enqueueSummaryChange(.summaryWrite(path: path, value: value), what: "summary write")
     }
 
     func removeSummary(path: [String]) {
-        guard !isFinished else {
-            logger.warning("summary removal ignored: the run has finished", metadata: ["run.id": "\(id)"])
-            return
+        enqueueSummaryChange(.summaryRemove(path: path), what: "summary removal")
+    }
+
+    /// Summary changes after finish are ignored with a warning (W&B warns too); they cannot throw
+    /// because `summary[key] = value` is a subscript setter.
+    private func enqueueSummaryChange(_ operation: RunOperation, what: String) {
+        do {
+            try enqueueWhileLive(what, operation)
+        } catch {
+            logger.warning("summary change ignored: the run has finished", metadata: ["run.id": "\(id)", "change": "\(what)"])
         }
-        writer.enqueue(.summaryRemove(path: path))
     }
 
     func readSummary() -> [String: JSONValue] {

@@ -135,4 +135,27 @@ struct ResumeTests {
         #expect(second.summary["acc"] == .double(0.2))
         await second.finish()
     }
+
+    @Test("name, notes and tags set while the run is live are journaled and survive a resume")
+    func identityChanges() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let settings = RunTestEnvironment.settings()
+        let first = try await Run.start(project: "p", id: "rename01", dir: directory.path, settings: settings)
+        first.name = "renamed"
+        first.notes = "second thoughts"
+        first.tags = ["x", "y"]
+        await first.finish(exitCode: 1)
+        first.name = "after finish"  // ignored with a warning
+        #expect(first.name == "renamed")
+
+        let listed = try RunTestEnvironment.onlyRun(in: directory.path)
+        #expect(listed.name == "renamed")
+        #expect(listed.notes == "second thoughts")
+        #expect(listed.tags == ["x", "y"])
+        let second = try await Run.start(project: "p", id: "rename01", resume: .must, dir: directory.path, settings: settings)
+        #expect(second.name == "renamed")
+        #expect(second.tags == ["x", "y"])
+        await second.finish()
+    }
 }
