@@ -27,15 +27,15 @@ struct BenchOptions: Sendable {
     var lifecycleRows = 100_000
     /// The row shape of the `lifecycle` benchmark (`--shape scalars3|scalars50|nested`).
     var lifecycleShape = Workload.scalars3
-    /// `Settings.maximumQueuedOperations` for the `lifecycle` benchmark (`--max-queued`); `nil` keeps
+    /// `Settings.maximumQueuedBytes` for the `lifecycle` benchmark (`--max-queued-bytes`); `nil` keeps
     /// the library's default.
-    var maximumQueuedOperations: Int?
+    var maximumQueuedBytes: Int?
 
     /// The usage text printed on a bad command line.
     static let usage = """
         usage: CohortBench log --dir DIR [--rows3 N] [--rows50 N] [--nested N] [--warmup N] [--repeat N]
                CohortBench start --dir DIR [--count N]
-               CohortBench lifecycle --dir DIR [--rows N] [--shape scalars3|scalars50|nested] [--max-queued N]
+               CohortBench lifecycle --dir DIR [--rows N] [--shape scalars3|scalars50|nested] [--max-queued-bytes N]
         """
 
     /// Parses `arguments` (without the program name); `nil` when they are not understood.
@@ -72,7 +72,7 @@ struct BenchOptions: Sendable {
         case "--repeat": repetitions = number
         case "--count": startCount = number
         case "--rows": lifecycleRows = number
-        case "--max-queued": maximumQueuedOperations = number
+        case "--max-queued-bytes": maximumQueuedBytes = number
         default: return false
         }
         return true

@@ -15,7 +15,7 @@ enum LifecycleBenchmark {
         let rows = options.lifecycleRows
         let shape = options.lifecycleShape
         var settings = BenchRun.settings
-        if let limit = options.maximumQueuedOperations { settings.maximumQueuedOperations = limit }
+        if let limit = options.maximumQueuedBytes { settings.maximumQueuedBytes = limit }
         let before = ProcessMemory.current()
 
         let run = try await BenchRun.start(in: options.directory + "/lifecycle", settings: settings)
@@ -31,7 +31,7 @@ enum LifecycleBenchmark {
             "lifecycle": .object([
                 "rows": .int(Int64(rows)),
                 "shape": .string(shape.rawValue),
-                "max_queued": .int(Int64(settings.maximumQueuedOperations)),
+                "max_queued_bytes": .int(Int64(settings.maximumQueuedBytes)),
                 "log_seconds": .double(logSeconds),
                 "finish_ms": .double(finishSeconds * 1e3),
                 "persisted_rows_per_s": .double(Double(rows) / (logSeconds + finishSeconds)),

@@ -25,7 +25,7 @@ struct JournalBuffer: Sendable {
     /// Frames a history row unless its encoding is longer than `limit`; returns whether it was added.
     mutating func appendRow(_ row: [String: JSONValue], limit: Int) -> Bool {
         scratch.removeAll(keepingCapacity: true)
-        JSONWriter.writeObject(row, into: &scratch)
+        JSONWriter.writeObject(row, into: &scratch, sortingKeys: false)
         guard scratch.count <= limit else { return false }
         JournalFormat.appendRecord(kind: .history, payload: scratch, to: &bytes)
         recordCount += 1

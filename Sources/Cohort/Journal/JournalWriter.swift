@@ -5,18 +5,22 @@ import Logging
 /// The one thread that owns a run's journal: it takes operations from `Run`'s methods, applies
 /// them to the `RunEngine`, and appends the resulting records to the journal in groups.
 ///
-/// `log` only appends to an in-memory queue; the thread wakes every `flushInterval` (or sooner when
-/// the queue grows or someone waits on a barrier), applies the whole queue, and writes the records
-/// with one `write` call. When the queue holds `capacity` operations, producers wait for the thread
-/// to take it (the disk is slower than training; memory stays bounded).
+/// `log` only copies the row into an in-memory `LogTape` and queues a small operation; the thread
+/// wakes every `flushInterval` (or sooner when the queue grows or someone waits on a barrier),
+/// applies the whole queue, and writes the records with one `write` call. When the queue holds
+/// `capacity` bytes, producers wait for the thread to take it (the disk is slower than training;
+/// memory stays bounded).
 final class JournalWriter: @unchecked Sendable {
-    // SAFETY: `queue`, `stopping`, `waitingForSpace` and `wakeRequested` are only touched with
+    // SAFETY: `queue`, `tape`, `stopping` and `wakeRequested` are only touched with
     // `condition` locked. `engine`, `buffer`, `file`, `sideFiles`, `pendingError` and the timing
     // fields are only touched by the writer thread between `start()` and the end of `stop()` (which
     // waits for the thread to exit), and afterwards only by the thread that called `stop()`.
 
     private let condition = NSCondition()
     private var queue: [RunOperation] = []
+    private var tape = LogTape()
+    /// A processed tape kept for reuse, so a busy run does not fault in fresh pages for every batch.
+    private var spareTape: LogTape?
     private var stopping = false
     private var wakeRequested = false
     private var warnedAboutBackpressure = false
@@ -47,8 +51,8 @@ final class JournalWriter: @unchecked Sendable {
         self.engine = engine
         self.clock = clock
         self.flushInterval = flushInterval
-        self.capacity = max(capacity, 16)
-        self.wakeThreshold = max(min(capacity / 4, 16_384), 1)
+        self.capacity = max(capacity, 4096)
+        self.wakeThreshold = max(min(capacity / 4, 1 << 20), 1024)
         self.logger = logger
         self.lastSummaryWrite = .now
         queue.reserveCapacity(1024)
@@ -73,22 +77,52 @@ final class JournalWriter: @unchecked Sendable {
     func enqueue(_ operation: RunOperation, urgent: Bool = false) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        guard !stopping else { return false }
-        while queue.count >= capacity && !stopping {
+        guard waitForSpace() else { return false }
+        queue.append(operation)
+        wakeIfNeeded(urgent: urgent)
+        return true
+    }
+
+    /// Copies a `log` call's items into the tape and queues the call. Waits only when the queue is full.
+    @discardableResult
+    func enqueueLog(
+        _ items: [String: any Loggable], step: Int64, commitBefore: Bool, commitAfter: Bool, timestamp: Double,
+        runtime: Double
+    ) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard waitForSpace() else { return false }
+        let offset = tape.count
+        tape.writeRow(items)
+        queue.append(.log(LogCall(
+            tapeOffset: offset, step: step, commitBefore: commitBefore, commitAfter: commitAfter,
+            timestamp: timestamp, runtime: runtime)))
+        wakeIfNeeded(urgent: false)
+        return true
+    }
+
+    /// Bytes held by queued operations and their tape. Call with `condition` locked.
+    private var queuedBytes: Int { tape.count + queue.count * MemoryLayout<RunOperation>.stride }
+
+    /// Waits while the queue is full. Call with `condition` locked; `false` once the writer stopped.
+    private func waitForSpace() -> Bool {
+        while queuedBytes >= capacity && !stopping {
             if !warnedAboutBackpressure {
                 warnedAboutBackpressure = true
-                logger.warning("journal writer is behind; log() waits for the disk", metadata: ["queue.capacity": "\(capacity)"])
+                logger.warning("journal writer is behind; log() waits for the disk", metadata: ["queue.bytes": "\(capacity)"])
             }
             wakeRequested = true
             condition.broadcast()
             condition.wait()
         }
-        queue.append(operation)
-        if urgent || queue.count >= wakeThreshold {
+        return !stopping
+    }
+
+    private func wakeIfNeeded(urgent: Bool) {
+        if urgent || queuedBytes >= wakeThreshold {
             wakeRequested = true
             condition.broadcast()
         }
-        return true
     }
 
     /// Queues a barrier and waits for it on the calling thread.
@@ -148,13 +182,17 @@ final class JournalWriter: @unchecked Sendable {
             }
             wakeRequested = false
             let batch = queue
+            let batchTape = tape
             queue = []
-            queue.reserveCapacity(min(max(batch.count, 1024), capacity))
+            queue.reserveCapacity(min(max(batch.count, 1024), 1 << 16))
+            tape = spareTape ?? LogTape()
+            spareTape = nil
             let finished = stopping
             condition.broadcast()  // producers waiting for space
             condition.unlock()
 
-            process(batch)
+            process(batch, tape: batchTape)
+            recycle(batchTape)
             if finished {
                 writeSideFiles(force: true)
                 writeBuffer()
@@ -164,7 +202,17 @@ final class JournalWriter: @unchecked Sendable {
         }
     }
 
-    private func process(_ batch: [RunOperation]) {
+    /// Keeps a processed tape of moderate size for the next batch.
+    private func recycle(_ used: LogTape) {
+        guard used.capacity <= 16 << 20 else { return }
+        var used = used
+        used.reset()
+        condition.lock()
+        if spareTape == nil { spareTape = used }
+        condition.unlock()
+    }
+
+    private func process(_ batch: [RunOperation], tape batchTape: LogTape) {
         for operation in batch {
             switch operation {
             case .barrier(let sync, let completion):
@@ -182,7 +230,9 @@ final class JournalWriter: @unchecked Sendable {
                 writeSideFiles(force: true)
                 engine.apply(operation, journal: &buffer)
             default:
-                engine.apply(operation, journal: &buffer)
+                engine.apply(operation, tape: batchTape, journal: &buffer)
+                // Hand large batches to the file as they grow, so a backlog never doubles in memory.
+                if buffer.bytes.count >= 1 << 20 { writeBuffer() }
             }
         }
         writeBuffer()

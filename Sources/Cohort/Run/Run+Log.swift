@@ -33,9 +33,9 @@ extension Run {
             case .drop(let requested, let current):
                 return (requested, current)
             case .merge(let rowStep, let commitBefore, let commitAfter):
-                writer.enqueue(.log(LogCall(
-                    items: data, step: rowStep, commitBefore: commitBefore, commitAfter: commitAfter,
-                    timestamp: timestamp, runtime: runtime)))
+                writer.enqueueLog(
+                    data, step: rowStep, commitBefore: commitBefore, commitAfter: commitAfter,
+                    timestamp: timestamp, runtime: runtime)
                 return nil
             }
         }

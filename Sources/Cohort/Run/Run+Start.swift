@@ -176,7 +176,7 @@ struct RunStarter {
     ) -> Run {
         let writer = JournalWriter(
             file: file, sideFiles: RunSideFiles(filesDirectory: directory.filesPath), engine: engine, clock: clock,
-            flushInterval: settings.journalFlushInterval, capacity: settings.maximumQueuedOperations, logger: logger)
+            flushInterval: settings.journalFlushInterval, capacity: settings.maximumQueuedBytes, logger: logger)
         let files = FileSaver(
             filesDirectory: directory.filesPath, pollInterval: settings.livePollInterval, writer: writer, logger: logger)
         let run = Run(identity: identity, settings: settings, clock: clock, writer: writer, files: files, state: state)
@@ -200,7 +200,7 @@ struct RunStarter {
         let clock = RunClock()
         let writer = JournalWriter(
             file: nil, sideFiles: nil, engine: RunEngine(logger: logger), clock: clock,
-            flushInterval: settings.journalFlushInterval, capacity: settings.maximumQueuedOperations, logger: logger)
+            flushInterval: settings.journalFlushInterval, capacity: settings.maximumQueuedBytes, logger: logger)
         let identity = RunIdentity(
             id: id, project: project, entity: settings.entity ?? "", group: settings.group ?? "",
             jobType: settings.jobType ?? "", sweepID: settings.sweepID, startingStep: 0, resumed: false,

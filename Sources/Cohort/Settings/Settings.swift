@@ -41,9 +41,11 @@ public struct Settings: Sendable {
     /// default 100 ms). Data handed over survives a crash of the process; `Run.flush()` and `finish`
     /// also force it to the disk.
     public var journalFlushInterval: Duration = .milliseconds(100)
-    /// How many logged operations may wait for the journal writer before `log` waits for it to catch
-    /// up (`COHORT_MAX_QUEUED`, default 262 144). Bounds memory when the disk is slower than training.
-    public var maximumQueuedOperations: Int = 262_144
+    /// How many bytes of logged data may wait for the journal writer before `log` waits for it to
+    /// catch up (`COHORT_MAX_QUEUED_BYTES`, default 64 MiB). Rows wait in a compact form (a few bytes
+    /// per key), so this holds about a million 3-key rows; it bounds memory when the disk, or the
+    /// writer, is slower than training.
+    public var maximumQueuedBytes: Int = 64 << 20
     /// Finish live runs with exit code 128+signal on SIGINT and SIGTERM, then let the signal act
     /// (`COHORT_HANDLE_SIGNALS=false` turns it off). Only installed when no other handler is set.
     public var handleSignals: Bool = true
@@ -85,8 +87,8 @@ public struct Settings: Sendable {
         if let milliseconds = reader.integer("JOURNAL_FLUSH_MS", cohortOnly: true), milliseconds >= 0 {
             settings.journalFlushInterval = .milliseconds(milliseconds)
         }
-        if let count = reader.integer("MAX_QUEUED", cohortOnly: true), count > 0 {
-            settings.maximumQueuedOperations = count
+        if let bytes = reader.integer("MAX_QUEUED_BYTES", cohortOnly: true), bytes > 0 {
+            settings.maximumQueuedBytes = bytes
         }
         if let flag = reader.bool("HANDLE_SIGNALS") { settings.handleSignals = flag }
         if let flag = reader.bool("FINISH_AT_EXIT") { settings.finishAtExit = flag }

@@ -31,12 +31,13 @@ struct RunEngine: Sendable {
         self.config = config
     }
 
-    /// Applies one operation, appending journal records to `journal`.
-    mutating func apply(_ operation: RunOperation, journal: inout JournalBuffer) {
+    /// Applies one operation, appending journal records to `journal`. A `.log` operation's items are
+    /// read from `tape`.
+    mutating func apply(_ operation: RunOperation, tape: LogTape? = nil, journal: inout JournalBuffer) {
         switch operation {
         case .log(let call):
             if call.commitBefore { commitRow(journal: &journal) }
-            merge(call)
+            if let tape { merge(call, tape: tape) }
             if call.commitAfter { commitRow(journal: &journal) }
         case .commitPendingRow:
             commitRow(journal: &journal)
@@ -69,16 +70,20 @@ struct RunEngine: Sendable {
     mutating func markSummaryWritten() { summaryChanged = false }
     mutating func markConfigWritten() { configChanged = false }
 
-    private mutating func merge(_ call: LogCall) {
+    private mutating func merge(_ call: LogCall, tape: LogTape) {
         if !hasPendingRow || pendingStep != call.step {
             pendingRow.removeAll(keepingCapacity: true)
             pendingStep = call.step
             hasPendingRow = true
         }
-        for (key, value) in call.items where key != "_step" {
-            Self.merge(value.jsonValue, at: key, into: &pendingRow)
+        var hasTimestamp = false
+        var reader = LogTapeReader(tape, at: call.tapeOffset)
+        reader.forEachMember { key, value in
+            if key == "_step" { return }
+            if key == "_timestamp" { hasTimestamp = true }
+            Self.merge(value, at: key, into: &pendingRow)
         }
-        if call.items["_timestamp"] == nil { pendingRow["_timestamp"] = .double(call.timestamp) }
+        if !hasTimestamp { pendingRow["_timestamp"] = .double(call.timestamp) }
         pendingRow["_runtime"] = .double(call.runtime)
     }
 
@@ -97,16 +102,16 @@ struct RunEngine: Sendable {
     private mutating func commitRow(journal: inout JournalBuffer) {
         guard hasPendingRow else { return }
         hasPendingRow = false
-        var row = pendingRow
-        pendingRow = [:]
-        row["_step"] = .int(pendingStep)
-        let materialized = metrics.prepare(row: &row)
+        // The row is built in place and its storage kept for the next row.
+        defer { pendingRow.removeAll(keepingCapacity: true) }
+        pendingRow["_step"] = .int(pendingStep)
+        let materialized = metrics.prepare(row: &pendingRow)
         for definition in materialized {
             journal.append(.metric, definition.journalPayload.objectValue ?? [:])
             summary.configure(path: MetricPath.split(definition.name), summary: definition.summary)
             configChanged = true
         }
-        guard journal.appendRow(row, limit: Self.maximumRowBytes) else {
+        guard journal.appendRow(pendingRow, limit: Self.maximumRowBytes) else {
             skippedRowWarnings += 1
             if skippedRowWarnings <= 5 || skippedRowWarnings.isMultiple(of: 1000) {
                 logger.warning(
@@ -115,7 +120,7 @@ struct RunEngine: Sendable {
             }
             return
         }
-        summary.log(row: row)
+        summary.log(row: pendingRow)
         summaryChanged = true
     }
 

@@ -24,9 +24,9 @@ enum RunOperation: Sendable {
     case inspect(@Sendable (RunEngineView) -> Void)
 }
 
-/// The arguments of one `log` call.
+/// The arguments of one `log` call. The logged items wait in the writer's `LogTape` at `tapeOffset`.
 struct LogCall: Sendable {
-    var items: [String: any Loggable]
+    var tapeOffset: Int
     var step: Int64
     var commitBefore: Bool
     var commitAfter: Bool

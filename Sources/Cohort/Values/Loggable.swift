@@ -4,10 +4,18 @@ public import CohortModel
 ///
 /// The standard numeric types, `Bool`, `String`, optionals, arrays and `[String: …]` dictionaries of
 /// loggable values conform, so `run.log(["loss": loss, "eval": ["f1": f1]])` needs no wrapping.
-/// Conversion happens off the caller's thread, so conforming types must be `Sendable` values.
+/// `log` copies values into a compact `LogTape` on the caller's thread; the journal writer turns
+/// them into rows. A conforming type needs only `jsonValue`.
 public protocol Loggable: Sendable {
     /// The value in W&B's JSON form.
     var jsonValue: JSONValue { get }
+
+    /// Writes the value to a tape; the default writes `jsonValue`.
+    func write(to tape: inout LogTape)
+}
+
+extension Loggable {
+    public func write(to tape: inout LogTape) { tape.write(jsonValue) }
 }
 
 extension JSONValue: Loggable {
@@ -16,6 +24,7 @@ extension JSONValue: Loggable {
 
 extension Double: Loggable {
     public var jsonValue: JSONValue { .double(self) }
+    public func write(to tape: inout LogTape) { tape.write(self) }
 }
 
 extension Float: Loggable {
@@ -28,6 +37,7 @@ extension Float: Loggable {
 
 extension Int: Loggable {
     public var jsonValue: JSONValue { .int(Int64(self)) }
+    public func write(to tape: inout LogTape) { tape.write(Int64(self)) }
 }
 
 extension Int8: Loggable {
@@ -44,6 +54,7 @@ extension Int32: Loggable {
 
 extension Int64: Loggable {
     public var jsonValue: JSONValue { .int(self) }
+    public func write(to tape: inout LogTape) { tape.write(self) }
 }
 
 extension UInt: Loggable {
@@ -71,10 +82,12 @@ extension UInt64: Loggable {
 
 extension Bool: Loggable {
     public var jsonValue: JSONValue { .bool(self) }
+    public func write(to tape: inout LogTape) { tape.write(self) }
 }
 
 extension String: Loggable {
     public var jsonValue: JSONValue { .string(self) }
+    public func write(to tape: inout LogTape) { tape.write(self) }
 }
 
 extension Substring: Loggable {
@@ -84,10 +97,19 @@ extension Substring: Loggable {
 extension Optional: Loggable where Wrapped: Loggable {
     /// `nil` logs as JSON `null`.
     public var jsonValue: JSONValue { self?.jsonValue ?? .null }
+
+    public func write(to tape: inout LogTape) {
+        if let self { self.write(to: &tape) } else { tape.writeNull() }
+    }
 }
 
 extension Array: Loggable where Element: Loggable {
     public var jsonValue: JSONValue { .array(map(\.jsonValue)) }
+
+    public func write(to tape: inout LogTape) {
+        tape.beginArray(count: count)
+        for element in self { element.write(to: &tape) }
+    }
 }
 
 extension ContiguousArray: Loggable where Element: Loggable {
@@ -97,6 +119,14 @@ extension ContiguousArray: Loggable where Element: Loggable {
 extension Dictionary: Loggable where Key == String, Value: Loggable {
     /// A nested dictionary stays a tree, as in W&B (its leaves show as `outer.inner`).
     public var jsonValue: JSONValue { .object(mapValues(\.jsonValue)) }
+
+    public func write(to tape: inout LogTape) {
+        tape.beginObject(count: count)
+        for (key, value) in self {
+            tape.writeKey(key)
+            value.write(to: &tape)
+        }
+    }
 }
 
 /// Converts a heterogeneous dictionary of loggable values.

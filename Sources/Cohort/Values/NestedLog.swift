@@ -18,4 +18,6 @@ public struct NestedLog: Loggable, ExpressibleByDictionaryLiteral {
     }
 
     public var jsonValue: JSONValue { .object(jsonObject(items)) }
+
+    public func write(to tape: inout LogTape) { tape.writeRow(items) }
 }

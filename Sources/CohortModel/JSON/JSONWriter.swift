@@ -21,16 +21,27 @@ public enum JSONWriter {
         }
     }
 
-    /// Appends an object with sorted keys to `buffer`.
-    public static func writeObject(_ members: [String: JSONValue], into buffer: inout [UInt8]) {
+    /// Appends an object to `buffer`, with sorted keys unless `sortingKeys` is false (faster, for
+    /// records whose byte form need not be repeatable). Nested objects are always sorted.
+    public static func writeObject(_ members: [String: JSONValue], into buffer: inout [UInt8], sortingKeys: Bool = true) {
         buffer.append(UInt8(ascii: "{"))
         var first = true
-        for key in members.keys.sorted() {
-            if !first { buffer.append(UInt8(ascii: ",")) }
-            first = false
-            writeString(key, into: &buffer)
-            buffer.append(UInt8(ascii: ":"))
-            write(members[key]!, into: &buffer)  // key comes from members.keys
+        if sortingKeys {
+            for key in members.keys.sorted() {
+                if !first { buffer.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(key, into: &buffer)
+                buffer.append(UInt8(ascii: ":"))
+                write(members[key]!, into: &buffer)  // key comes from members.keys
+            }
+        } else {
+            for (key, value) in members {
+                if !first { buffer.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(key, into: &buffer)
+                buffer.append(UInt8(ascii: ":"))
+                write(value, into: &buffer)
+            }
         }
         buffer.append(UInt8(ascii: "}"))
     }

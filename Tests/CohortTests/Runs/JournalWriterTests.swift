@@ -23,7 +23,7 @@ struct JournalWriterTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var settings = RunTestEnvironment.settings()
-        settings.maximumQueuedOperations = 16
+        settings.maximumQueuedBytes = 4096
         let run = try await Run.start(project: "p", dir: directory.path, settings: settings)
         for step in 0..<20_000 { try run.log(["x": step, "payload": String(repeating: "y", count: 64)]) }
         await run.finish()
