@@ -29,8 +29,9 @@ struct CrashSafetyTests {
         #expect(run.exitCode == nil)
     }
 
-    @Test("SIGTERM finishes the run with exit code 143 and the process still dies of the signal")
-    func sigterm() throws {
+    @Test("SIGTERM and SIGINT finish the run with exit code 128+signal and the process still dies of the signal",
+        arguments: [SIGTERM, SIGINT])
+    func terminatingSignal(_ signalNumber: Int32) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let marker = directory.appending("ready")
@@ -38,13 +39,13 @@ struct CrashSafetyTests {
             ChildProcess.product("cohort-fixture"), ["wait-for-signal", "50", marker],
             environment: RunTestEnvironment.childEnvironment(dir: directory.path))
         #expect(child.waitForFile(marker, containing: "ready"))
-        child.send(SIGTERM)
+        child.send(signalNumber)
         let result = try child.wait(timeout: .seconds(30))
-        #expect(result.signaled && result.status == SIGTERM)
+        #expect(result.signaled && result.status == signalNumber)
 
         let run = try RunTestEnvironment.onlyRun(in: directory.path)
         #expect(run.state == .failed)
-        #expect(run.exitCode == 128 + SIGTERM)
+        #expect(run.exitCode == 128 + signalNumber)
         #expect(run.historyRowCount == 50)
         #expect(run.journalTail == .clean)
     }
