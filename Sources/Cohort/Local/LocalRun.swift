@@ -120,11 +120,12 @@ struct RunReplay {
         return result
     }
 
-    /// Whether the process that last wrote the run still lives (unknowable for another host: assume so).
+    /// Whether a process still writes the run: its journal lock is held (the lock dies with the
+    /// process). For a run started on another host, whose lock this host may not see, assume so.
     private func processIsAlive() -> Bool {
-        guard let pid else { return false }
-        if let host, host != ProcessInfo.processInfo.hostName { return true }
-        return kill(pid, 0) == 0 || errno == EPERM
+        if JournalFile.isLocked(path: run.directory + "/run-\(run.id).journal") { return true }
+        guard let host, host != ProcessInfo.processInfo.hostName, pid != nil else { return false }
+        return true
     }
 
     /// What a resumed run continues from.

@@ -131,7 +131,17 @@ struct RunStarter {
     }
 
     private func resumeRun(directory: RunDirectory, project: String, resumeFile: ResumeFile) throws(CohortError) -> Run {
-        let journal = try RunJournal.read(path: directory.journalPath)
+        // Lock the journal before reading it: a live process may still be appending.
+        let file = try JournalFile(path: directory.journalPath)
+        let journal: RunJournal
+        do {
+            journal = try RunJournal.read(path: directory.journalPath)
+            try file.truncate(to: journal.tail.validLength(fileSize: journal.fileSize))
+            try directory.create()
+        } catch {
+            file.close()
+            throw error
+        }
         if journal.tail != .clean {
             logger.warning(
                 "resume: the journal ended with a damaged tail; whole records before it are kept",
@@ -140,8 +150,6 @@ struct RunStarter {
         var replay = RunReplay(id: directory.id, directory: directory.path)
         for record in journal.records { replay.apply(record) }
         let point = replay.resumePoint
-        let file = try JournalFile(path: directory.journalPath, validLength: journal.tail.validLength(fileSize: journal.fileSize))
-        try directory.create()
         let startingStep = point.lastStep.map { $0 + 1 } ?? 0
         let clock = RunClock(runtimeOffset: point.runtime)
         // W&B pushes the old summary back as explicit values: aggregates return after defineMetric.

@@ -19,6 +19,8 @@ public struct CohortError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let runExists = Code(name: "runExists")
         /// The requested mode is not available in this build.
         public static let modeUnavailable = Code(name: "modeUnavailable")
+        /// Another process is writing the run (its journal is locked).
+        public static let runInUse = Code(name: "runInUse")
         /// Reading or writing the run directory or journal failed.
         public static let storage = Code(name: "storage")
         /// A journal could not be read.

@@ -158,4 +158,24 @@ struct ResumeTests {
         #expect(second.tags == ["x", "y"])
         await second.finish()
     }
+
+    @Test("a run that a live process is writing cannot be resumed by another; its journal stays intact")
+    func liveRunIsLocked() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let settings = RunTestEnvironment.settings()
+        let live = try await Run.start(project: "p", id: "locked01", dir: directory.path, settings: settings)
+        try live.log(["x": 1])
+        try await live.flush()
+        #expect(try RunTestEnvironment.onlyRun(in: directory.path).state == .running)
+        await #expect {
+            _ = try await Run.start(project: "p", id: "locked01", resume: .allow, dir: directory.path, settings: settings)
+        } throws: { error in
+            (error as? CohortError)?.code == .runInUse
+        }
+        try live.log(["x": 2])
+        await live.finish()
+        #expect(try await live.history.rows().count == 2)
+        #expect(try RunTestEnvironment.onlyRun(in: directory.path).state == .finished)
+    }
 }
