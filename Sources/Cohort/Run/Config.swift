@@ -46,6 +46,9 @@ extension Run {
         for key in values.keys where key.isEmpty {
             throw .invalid("config keys must not be empty")
         }
+        for (key, value) in values where value.nestingDepth > RunEngine.maximumNesting {
+            throw .invalid("config key \"\(key)\" is nested more than \(RunEngine.maximumNesting) levels deep; flatten it")
+        }
         try state.withLock { (state) throws(CohortError) in
             guard !state.finished else { throw .runFinished("config.update") }
             if !allowValChange {

@@ -67,6 +67,9 @@ struct RunStarter {
                 "online mode needs the uploader, which this build of Cohort does not have yet; use mode offline (COHORT_MODE=offline) and upload later with `cohort sync`")
         }
         for key in config.keys where key.isEmpty { throw .invalid("config keys must not be empty") }
+        for (key, value) in config where value.nestingDepth > RunEngine.maximumNesting {
+            throw .invalid("config key \"\(key)\" is nested more than \(RunEngine.maximumNesting) levels deep; flatten it")
+        }
         if let group = settings.group, group.contains("/") {
             throw .invalid("the group \"\(group)\" contains \"/\"; group names cannot contain slashes")
         }

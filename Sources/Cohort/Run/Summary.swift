@@ -58,6 +58,10 @@ public struct Summary: Sendable {
 
 extension Run {
     func writeSummary(path: [String], value: JSONValue) {
+        guard value.nestingDepth + path.count <= RunEngine.maximumNesting else {
+            logger.warning("summary write ignored: the value is nested too deeply", metadata: ["summary.key": "\(path.joined(separator: "."))"])
+            return
+        }
         enqueueSummaryChange(.summaryWrite(path: path, value: value), what: "summary write")
     }
 

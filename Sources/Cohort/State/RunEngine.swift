@@ -70,14 +70,23 @@ struct RunEngine: Sendable {
     mutating func markSummaryWritten() { summaryChanged = false }
     mutating func markConfigWritten() { configChanged = false }
 
+    /// Rows nested deeper than this are skipped with a warning: readers of the journal (and of JSON
+    /// in general) limit nesting, and such a row would otherwise hide every record after it.
+    static let maximumNesting = 64
+
     private mutating func merge(_ call: LogCall, tape: LogTape) {
+        var reader = LogTapeReader(tape, at: call.tapeOffset)
+        guard reader.nestingDepth() <= Self.maximumNesting else {
+            logger.warning(
+                "log dropped: values nested too deeply", metadata: ["run.step": "\(call.step)", "limit": "\(Self.maximumNesting)"])
+            return
+        }
         if !hasPendingRow || pendingStep != call.step {
             pendingRow.removeAll(keepingCapacity: true)
             pendingStep = call.step
             hasPendingRow = true
         }
         var hasTimestamp = false
-        var reader = LogTapeReader(tape, at: call.tapeOffset)
         reader.forEachMember { key, value in
             if key == "_step" { return }
             if key == "_timestamp" { hasTimestamp = true }

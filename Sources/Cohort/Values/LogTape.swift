@@ -169,6 +169,38 @@ struct LogTapeReader {
         index = offset
     }
 
+    /// The deepest nesting of the value that starts at the reader's position (the row object itself
+    /// counts as 1), computed without recursion; the position does not move.
+    func nestingDepth() -> Int {
+        var position = index
+        var open: [(remaining: Int, isObject: Bool)] = []  // containers still being read
+        var deepest = 0
+        var readFirst = false
+        while true {
+            while let top = open.last, top.remaining == 0 { open.removeLast() }
+            if open.isEmpty && readFirst { return deepest }
+            readFirst = true
+            if !open.isEmpty {
+                open[open.count - 1].remaining -= 1
+                if open[open.count - 1].isObject {
+                    position += 4 + Int(storage.load(UInt32.self, at: position))  // the member's key
+                }
+            }
+            let tag = LogTape.Tag(rawValue: storage.byte(at: position))
+            position += 1
+            switch tag {
+            case .int, .double: position += 8
+            case .string: position += 4 + Int(storage.load(UInt32.self, at: position))
+            case .array, .object:
+                let count = Int(storage.load(UInt32.self, at: position))
+                position += 4
+                open.append((count, tag == .object))
+                deepest = max(deepest, open.count)
+            default: break
+            }
+        }
+    }
+
     /// Calls `body` with each member of the object that starts at the reader's position.
     mutating func forEachMember(_ body: (String, JSONValue) -> Void) {
         guard index < storage.count, storage.byte(at: index) == LogTape.Tag.object.rawValue else { return }

@@ -97,3 +97,25 @@ extension JSONValue: CustomStringConvertible {
     /// The value as compact JSON text with sorted keys.
     public var description: String { JSONWriter.string(self) }
 }
+
+extension JSONValue {
+    /// The deepest nesting of arrays and objects (a scalar is 0), found without recursion so that
+    /// hostile input cannot overflow the stack.
+    public var nestingDepth: Int {
+        var deepest = 0
+        var pending: [(JSONValue, Int)] = [(self, 0)]
+        while let (value, depth) = pending.popLast() {
+            switch value {
+            case .array(let elements):
+                deepest = max(deepest, depth + 1)
+                for element in elements { pending.append((element, depth + 1)) }
+            case .object(let members):
+                deepest = max(deepest, depth + 1)
+                for member in members.values { pending.append((member, depth + 1)) }
+            default:
+                break
+            }
+        }
+        return deepest
+    }
+}

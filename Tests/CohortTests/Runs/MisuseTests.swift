@@ -75,3 +75,43 @@ struct MisuseTests {
         }
     }
 }
+
+@Suite("Values nested too deeply")
+struct DeepNestingTests {
+    /// A value nested `depth` levels deep.
+    static func nested(_ depth: Int) -> JSONValue {
+        var value: JSONValue = 1
+        for _ in 0..<depth { value = ["n": value] }
+        return value
+    }
+
+    @Test("a row nested deeper than the limit is dropped with a warning; the journal stays readable")
+    func deepRow() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let run = try await Run.start(project: "p", dir: directory.path, settings: RunTestEnvironment.settings())
+        try run.log(["ok": 1])
+        try run.log(["deep": Self.nested(5_000)])
+        try run.log(["fine": Self.nested(10)])
+        await run.finish()
+        let journal = try RunJournal.read(path: run.journalPath)
+        #expect(journal.tail == .clean)
+        let rows = journal.historyRows
+        #expect(rows.count == 2)
+        #expect(rows.last?["fine"]?.nestingDepth == 10)
+    }
+
+    @Test("a config value nested too deeply is refused; a summary one is ignored")
+    func deepConfigAndSummary() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let run = try await Run.start(project: "p", dir: directory.path, settings: RunTestEnvironment.settings())
+        #expect(throws: CohortError.self) { try run.config.update(["deep": Self.nested(1_000)]) }
+        run.summary["deep"] = Self.nested(1_000)
+        run.summary["shallow"] = Self.nested(3)
+        #expect(run.summary["deep"] == nil)
+        #expect(run.summary["shallow"] != nil)
+        await run.finish()
+        #expect(try RunJournal.read(path: run.journalPath).tail == .clean)
+    }
+}
