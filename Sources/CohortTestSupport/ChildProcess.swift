@@ -5,10 +5,13 @@ public import Foundation
 public struct ChildProcess: Sendable {
     /// What a finished child left behind.
     public struct Result: Sendable {
+        /// The exit status, or the signal number when `signaled`.
         public var status: Int32
         /// `true` when the child was ended by a signal (`status` is then the signal number).
         public var signaled: Bool
+        /// Everything the child wrote to standard output.
         public var standardOutput: String
+        /// Everything the child wrote to standard error.
         public var standardError: String
     }
 

@@ -16,25 +16,39 @@ public enum LocalRunState: String, Sendable, Codable {
 
 /// A run found on local disk, as `cohort runs` lists it.
 public struct LocalRun: Sendable {
+    /// The run id.
     public var id: String
+    /// The display name, if one was given.
     public var name: String?
+    /// The project.
     public var project: String?
+    /// The entity, if known.
     public var entity: String?
+    /// The group, if the run is in one.
     public var group: String?
+    /// The job type, if given.
     public var jobType: String?
+    /// The notes.
     public var notes: String?
+    /// The tags.
     public var tags: [String] = []
+    /// Whether the run is running, finished, failed or crashed.
     public var state: LocalRunState = .running
     /// The `_step` of the last committed history row.
     public var lastStep: Int64?
     /// Unix seconds when the run first started.
     public var startTime: Double?
+    /// The exit code given to `finish`, once finished.
     public var exitCode: Int32?
     /// Seconds of runtime across resumes.
     public var runtime: Double = 0
+    /// The summary, rebuilt from the journal exactly as the live run built it.
     public var summary: [String: JSONValue] = [:]
+    /// The config.
     public var config: [String: JSONValue] = [:]
+    /// How many history rows the journal holds.
     public var historyRowCount = 0
+    /// How many times the run was resumed.
     public var resumeCount = 0
     /// The run's directory.
     public var directory: String

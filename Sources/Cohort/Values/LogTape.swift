@@ -28,18 +28,23 @@ public struct LogTape: Sendable {
     /// Empties the tape, keeping its storage for reuse.
     mutating func reset() { storage.reset() }
 
+    /// Writes `null`.
     public mutating func writeNull() { storage.append(Tag.null.rawValue) }
 
+    /// Writes a boolean.
     public mutating func write(_ flag: Bool) { storage.append(flag ? Tag.true.rawValue : Tag.false.rawValue) }
 
+    /// Writes an integer.
     public mutating func write(_ number: Int64) {
         storage.append(Tag.int.rawValue, UInt64(bitPattern: number))
     }
 
+    /// Writes a floating-point number (NaN and infinities included).
     public mutating func write(_ number: Double) {
         storage.append(Tag.double.rawValue, number.bitPattern)
     }
 
+    /// Writes a string.
     public mutating func write(_ text: String) {
         storage.append(Tag.string.rawValue)
         writeKey(text)
