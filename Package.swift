@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // libcurl as a system library; only CohortTransport imports it.
@@ -24,6 +25,11 @@ let package = Package(
         .target(name: "CohortModel"),
         // HTTP through libcurl (the uploader arrives with the online mode).
         .target(name: "CohortTransport", dependencies: ["CCurl", "CohortModel"]),
+        // Leader/worker protocol core: codec and pure state machines (NIOCore only, no sockets).
+        .target(
+            name: "CohortCoordinator",
+            dependencies: ["CohortModel", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // The public client: Run, Settings, journal writer, run directory.
         .target(
             name: "Cohort",
@@ -57,6 +63,14 @@ let package = Package(
             name: "CohortBench",
             dependencies: ["Cohort"],
             path: "Benchmarks/CohortBench"
+        ),
+        .testTarget(
+            name: "CohortCoordinatorTests",
+            dependencies: [
+                "CohortCoordinator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "CohortModelTests", dependencies: ["CohortModel", "CohortTestSupport"]),
         .testTarget(
