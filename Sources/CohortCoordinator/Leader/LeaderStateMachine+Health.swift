@@ -14,10 +14,12 @@ extension LeaderStateMachine {
             switch ranks[rank].liveness {
             case .pending where joinExpired:
                 ranks[rank].liveness = .missing
+                frontier = nil
                 actions.append(.markMissing(rank: rank))
             case .alive:
                 guard let seen = ranks[rank].lastSeen, now >= seen + configuration.heartbeatTimeout else { continue }
                 ranks[rank].liveness = .dead
+                frontier = nil
                 actions.append(.markDead(rank: rank))
                 if let connection = ranks[rank].connection {
                     ranks[rank].connection = nil
@@ -44,6 +46,7 @@ extension LeaderStateMachine {
 
     mutating func handleFinish(_ finish: CoordinatorMessage.Finish, rank: Int, now: ContinuousClock.Instant) -> [Action] {
         ranks[rank].liveness = .finished(exitCode: finish.exitCode)
+        frontier = nil
         ranks[rank].finalStep = finish.finalStep
         var actions = closeReadySteps(now: now)
         actions += passBarrierIfDue(now: now)

@@ -2,11 +2,30 @@ import NIOCore
 
 // Step alignment. A rank's reports arrive in step order on its connection, so a rank whose highest
 // reported step is past `s` will never report `s`: step `s` is complete when every rank that
-// alignment waits for (pending or alive) has reached `s`. Steps close strictly in order.
+// alignment waits for (pending or alive) has reached `s`, i.e. `s` is at or below the frontier
+// (the lowest highest-step of those ranks). Steps close strictly in order.
+//
+// The frontier is cached with the number of awaited ranks sitting on it; it is recomputed (O(ranks))
+// only when the last of them moves on or a rank's liveness changes, so ranks in lockstep cost
+// O(ranks) per step, not per report.
 
 extension LeaderStateMachine {
+    /// The cached alignment frontier.
+    struct Frontier: Sendable {
+        /// The lowest highest-step of the awaited ranks (`Int64.min` while one has reported nothing,
+        /// `Int64.max` when no rank is awaited).
+        var step: Int64
+        /// How many awaited ranks have exactly `step` as their highest step.
+        var ranksOnIt: Int
+    }
+
     mutating func handleStep(_ report: CoordinatorMessage.StepReport, rank: Int, now: ContinuousClock.Instant) -> [Action] {
+        let previous = ranks[rank].highestStep ?? .min
         ranks[rank].advance(to: report.step, now: now)
+        if let cached = frontier, ranks[rank].liveness.blocksAlignment,
+           previous == cached.step, (ranks[rank].highestStep ?? .min) != previous {
+            frontier = cached.ranksOnIt > 1 ? Frontier(step: cached.step, ranksOnIt: cached.ranksOnIt - 1) : nil
+        }
         if let closed = lastClosedStep, report.step <= closed {
             ranks[rank].lateReports += 1
             return closeReadySteps(now: now)
@@ -57,13 +76,19 @@ extension LeaderStateMachine {
 
     /// The lowest step every awaited rank has reached: steps up to it are complete.
     /// `Int64.max` when no rank is awaited; `Int64.min` while an awaited rank has reported nothing.
-    private func alignmentFrontier() -> Int64 {
-        var frontier = Int64.max
+    private mutating func alignmentFrontier() -> Int64 {
+        if let frontier { return frontier.step }
+        var lowest = Frontier(step: .max, ranksOnIt: 0)
         for record in ranks where record.liveness.blocksAlignment {
-            guard let highest = record.highestStep else { return .min }
-            frontier = min(frontier, highest)
+            let highest = record.highestStep ?? .min
+            if highest < lowest.step {
+                lowest = Frontier(step: highest, ranksOnIt: 1)
+            } else if highest == lowest.step {
+                lowest.ranksOnIt += 1
+            }
         }
-        return frontier
+        frontier = lowest
+        return lowest.step
     }
 
     private func latestExpiredStep(now: ContinuousClock.Instant) -> Int64? {

@@ -80,6 +80,8 @@ public struct LeaderStateMachine: Sendable {
     /// The keys of `openSteps`, ascending.
     var openOrder = CircularBuffer<Int64>()
     var lastClosedStep: Int64?
+    /// The cached alignment frontier (see `alignmentFrontier()`); `nil` when it must be recomputed.
+    var frontier: Frontier?
     let startedAt: ContinuousClock.Instant
     var finishRequestedAt: ContinuousClock.Instant?
     var summaryWritten = false
@@ -103,6 +105,7 @@ public struct LeaderStateMachine: Sendable {
     /// - Returns: the actions to perform, in order.
     public mutating func received(_ message: CoordinatorMessage, from connection: ConnectionID, now: ContinuousClock.Instant) -> [Action] {
         if case .hello(let hello) = message { return handleHello(hello, from: connection, now: now) }
+        if summaryWritten { return [] }  // the group is over: nothing more is aggregated
         guard let rank = connections[connection], message.rank == rank else { return [.close(connection)] }
         ranks[rank].lastSeen = now
         switch message {
@@ -151,6 +154,7 @@ public struct LeaderStateMachine: Sendable {
         }
         connections[connection] = hello.rank
         ranks[hello.rank].join(hello, connection: connection, now: now)
+        frontier = nil
         let welcome = CoordinatorMessage.Welcome(groupName: configuration.groupName, leaderRunID: configuration.leaderRunID)
         return [.send(.welcome(welcome), to: connection)]
     }
