@@ -142,6 +142,12 @@ extension CoordinatorProtocol {
             #expect(throws: CoordinatorCodecError.malformedPayload) { try codec.decode(from: &negative) }
         }
 
+        @Test("a negative rank is never encoded as a valid one")
+        func negativeRankEncoding() throws {
+            var buffer = try Self.frame(.heartbeat(.init(rank: -1, time: 0)))
+            #expect(throws: CoordinatorCodecError.malformedPayload) { try CoordinatorCodec().decode(from: &buffer) }
+        }
+
         @Test("errors describe the problem without echoing bytes")
         func errorDescription() {
             #expect(CoordinatorCodecError.frameTooLarge.description.contains("maximum frame size"))

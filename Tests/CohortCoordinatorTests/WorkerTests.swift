@@ -194,5 +194,23 @@ extension CoordinatorProtocol {
             #expect(actions == [.close, .finished(.init(delivered: false, undeliveredMessages: 2, droppedReports: 0))])
             #expect(worker.tick(now: t0 + .seconds(20), wallTime: 0, jitter: 1).isEmpty)
         }
+
+        @Test("finish while the leader is away is delivered when the worker reconnects before the deadline")
+        func finishAfterReconnect() {
+            var worker = Self.worker()
+            connect(&worker)
+            _ = worker.connectionClosed(now: t0, jitter: 1)
+            _ = worker.report(step: 1, metrics: ["loss": 1])
+            #expect(worker.finish(exitCode: 0, finalStep: 1, now: t0).isEmpty)
+            #expect(worker.tick(now: t0 + .seconds(1), wallTime: 0, jitter: 1) == [.connect])
+            _ = worker.connectSucceeded(now: t0 + .seconds(1))
+            let actions = worker.received(.welcome(Self.welcome), now: t0 + .seconds(1))
+            #expect(actions == [
+                .joined(Self.welcome),
+                .send([Self.step(1), .finish(.init(rank: 1, exitCode: 0, finalStep: 1))]),
+                .close,
+                .finished(.init(delivered: true, undeliveredMessages: 0, droppedReports: 0)),
+            ])
+        }
     }
 }

@@ -23,6 +23,7 @@ public struct CoordinatorCodecError: Error, Hashable, Sendable, CustomStringConv
     /// negative rank, a count larger than the frame).
     public static let malformedPayload = Self(.malformedPayload)
 
+    /// What happened and what to do; never includes frame bytes.
     public var description: String {
         switch code {
         case .frameTooLarge:

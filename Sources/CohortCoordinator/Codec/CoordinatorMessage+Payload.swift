@@ -84,8 +84,10 @@ extension CoordinatorMessage {
 }
 
 extension ByteBuffer {
+    /// Writes a rank or world size; one outside `0...Int32.max` is written as `UInt32.max`, which
+    /// the decoder refuses, so a bad rank can never pass for a valid one.
     fileprivate mutating func writeRank(_ value: Int) {
-        writeInteger(UInt32(clamping: value))
+        writeInteger((0...Int(Int32.max)).contains(value) ? UInt32(value) : UInt32.max)
     }
 
     fileprivate mutating func writeText(_ text: String) {

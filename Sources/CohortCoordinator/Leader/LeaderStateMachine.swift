@@ -8,6 +8,7 @@ public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
     /// Creates an id.
     public init(_ rawValue: UInt64) { self.rawValue = rawValue }
 
+    /// `connection-<number>`, for logs.
     public var description: String { "connection-\(rawValue)" }
 }
 

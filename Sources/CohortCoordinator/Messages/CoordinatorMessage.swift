@@ -106,6 +106,7 @@ extension CoordinatorMessage {
             self.metrics = metrics
         }
 
+        /// Equal when rank, step and metrics match bit for bit (so NaN equals NaN).
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.rank == rhs.rank && lhs.step == rhs.step && sameMetrics(lhs.metrics, rhs.metrics)
         }
@@ -127,6 +128,7 @@ extension CoordinatorMessage {
             self.strings = strings
         }
 
+        /// Equal when rank, strings and values match, values bit for bit (so NaN equals NaN).
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.rank == rhs.rank && lhs.strings == rhs.strings && sameMetrics(lhs.values, rhs.values)
         }
