@@ -80,4 +80,47 @@ struct CLITests {
         #expect(result.status != 0)
         #expect(result.standardError.contains("Usage") || result.standardError.contains("Error"))
     }
+
+    @Test("cohort launch starts N ranks with torchrun's variables and one group")
+    func launchEnvironment() throws {
+        let result = try ChildProcess.run(
+            ChildProcess.product("cohort"),
+            ["launch", "-n", "3", "--group", "g7", "--", "/bin/sh", "-c",
+             "echo rank=$RANK world=$WORLD_SIZE local=$LOCAL_RANK/$LOCAL_WORLD_SIZE group=$TORCHELASTIC_RUN_ID cohort=$COHORT_RUN_GROUP master=$MASTER_ADDR"])
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n").map(String.init).sorted()
+        #expect(lines == (0..<3).map { "rank=\($0) world=3 local=\($0)/3 group=g7 cohort=g7 master=127.0.0.1" })
+    }
+
+    @Test("when one rank fails, cohort launch stops the others and exits with its code")
+    func launchFailure() throws {
+        let started = ContinuousClock.now
+        let result = try ChildProcess.run(
+            ChildProcess.product("cohort"),
+            ["launch", "-n", "3", "--", "/bin/sh", "-c", "if [ $RANK = 1 ]; then exit 3; fi; exec sleep 60"],
+            timeout: .seconds(50))
+        #expect(result.status == 3)
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
+
+    @Test("SIGTERM to cohort launch reaches every rank")
+    func launchForwardsSignals() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let child = try ChildProcess.launch(
+            ChildProcess.product("cohort"),
+            ["launch", "-n", "2", "--", "/bin/sh", "-c", "echo started > \(directory.path)/rank-$RANK; exec sleep 60"])
+        #expect(child.waitForFile(directory.appending("rank-0"), containing: "started"))
+        #expect(child.waitForFile(directory.appending("rank-1"), containing: "started"))
+        child.send(SIGTERM)
+        let result = try child.wait(timeout: .seconds(30))
+        #expect(result.status == 128 + SIGTERM || (result.signaled && result.status == SIGTERM))
+    }
+
+    @Test("cohort launch without a command is a usage error")
+    func launchUsage() throws {
+        let result = try ChildProcess.run(ChildProcess.product("cohort"), ["launch", "-n", "2"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("command"))
+    }
 }
