@@ -28,7 +28,12 @@ let package = Package(
         // Leader/worker protocol core: codec and pure state machines (NIOCore only, no sockets).
         .target(
             name: "CohortCoordinator",
-            dependencies: ["CohortModel", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "CohortModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The public client: Run, Settings, journal writer, run directory.
         .target(

@@ -37,10 +37,16 @@ extension LeaderStateMachine {
 
     /// The leader's own run is finishing: wait for every rank to finish or die, at most
     /// `finishDeadline` from `now`, then write the group summary (possibly at once).
-    /// - Parameter now: the leader's clock.
+    /// - Parameters:
+    ///   - now: the leader's clock.
+    ///   - deadline: how long to wait for ranks still running; `nil` uses `configuration.finishDeadline`.
+    ///     Only the first request's deadline counts.
     /// - Returns: the actions to perform, in order.
-    public mutating func requestFinish(now: ContinuousClock.Instant) -> [Action] {
-        if finishRequestedAt == nil { finishRequestedAt = now }
+    public mutating func requestFinish(now: ContinuousClock.Instant, deadline: Duration? = nil) -> [Action] {
+        if finishRequestedAt == nil {
+            finishRequestedAt = now
+            finishWait = deadline
+        }
         return passBarrierIfDue(now: now)
     }
 
@@ -57,7 +63,7 @@ extension LeaderStateMachine {
     private mutating func passBarrierIfDue(now: ContinuousClock.Instant) -> [Action] {
         guard !summaryWritten else { return [] }
         let allEnded = ranks.allSatisfy { $0.liveness.isTerminal }
-        let deadlinePassed = finishRequestedAt.map { now >= $0 + configuration.finishDeadline } ?? false
+        let deadlinePassed = finishRequestedAt.map { now >= $0 + (finishWait ?? configuration.finishDeadline) } ?? false
         guard allEnded || deadlinePassed else { return [] }
         summaryWritten = true
         var actions = closeAllSteps()

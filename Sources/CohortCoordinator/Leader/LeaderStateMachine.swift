@@ -85,6 +85,8 @@ public struct LeaderStateMachine: Sendable {
     var frontier: Frontier?
     let startedAt: ContinuousClock.Instant
     var finishRequestedAt: ContinuousClock.Instant?
+    /// The finish deadline given to `requestFinish`, if any (else `configuration.finishDeadline`).
+    var finishWait: Duration?
     var summaryWritten = false
 
     /// Creates a leader that has seen no rank yet.

@@ -59,10 +59,13 @@ extension WorkerStateMachine {
     ///   - exitCode: the process exit code (0 is success).
     ///   - finalStep: the last step the run logged.
     ///   - now: the worker's clock.
-    public mutating func finish(exitCode: Int32, finalStep: Int64, now: ContinuousClock.Instant) -> [Action] {
+    ///   - deadline: how long to wait; `nil` uses `configuration.finishDeadline`.
+    public mutating func finish(
+        exitCode: Int32, finalStep: Int64, now: ContinuousClock.Instant, deadline: Duration? = nil
+    ) -> [Action] {
         guard pendingFinish == nil, state != .finished else { return [] }
         pendingFinish = .init(rank: configuration.hello.rank, exitCode: exitCode, finalStep: finalStep)
-        finishDeadline = now + configuration.finishDeadline
+        finishDeadline = now + (deadline ?? configuration.finishDeadline)
         switch state {
         case .idle, .rejected:
             return [endFinish(delivered: false)]

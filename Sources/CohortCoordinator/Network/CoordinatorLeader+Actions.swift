@@ -1,0 +1,116 @@
+import Logging
+import NIOCore
+import Synchronization
+
+// Inputs from the connection handlers and the timer, and the performing of the machine's actions.
+// Everything runs under the leader's lock; channel work is enqueued on the channel's event loop
+// (never run inline), so no pipeline callback can re-enter the lock.
+
+extension CoordinatorLeader {
+    /// A connection became active.
+    func connectionOpened(_ id: ConnectionID, channel: any Channel) {
+        let accepted = state.withLock { state in
+            guard !state.isShutDown else { return false }
+            state.channels[id] = channel
+            return true
+        }
+        if !accepted { channel.close(promise: nil) }
+    }
+
+    /// A message arrived on a connection.
+    func received(_ message: CoordinatorMessage, from id: ConnectionID) {
+        state.withLock { state in
+            guard !state.isShutDown else { return }
+            perform(state.machine.received(message, from: id, now: clock.now), state: &state)
+        }
+    }
+
+    /// A connection closed (by either side or an error).
+    func connectionClosed(_ id: ConnectionID) {
+        state.withLock { state in
+            state.channels[id] = nil
+            guard !state.isShutDown else { return }
+            perform(state.machine.connectionClosed(id, now: clock.now), state: &state)
+        }
+    }
+
+    /// The periodic (or finish-deadline) clock tick.
+    func tick() {
+        state.withLock { state in
+            guard !state.isShutDown else { return }
+            perform(state.machine.tick(now: clock.now), state: &state)
+        }
+    }
+
+    /// Performs the machine's actions in order. Called with the lock held.
+    func perform(_ actions: [LeaderStateMachine.Action], state: inout State) {
+        for action in actions {
+            switch action {
+            case .send(let message, let id):
+                guard let channel = state.channels[id] else { continue }
+                channel.eventLoop.execute { channel.writeAndFlush(message, promise: nil) }
+            case .sendAndClose(let message, let id):
+                guard let channel = state.channels[id] else { continue }
+                if case .reject(let reject) = message {
+                    logger.warning("coordinator: refused a worker", metadata: ["connection": "\(id)", "reason": "\(reject.reason)"])
+                }
+                channel.eventLoop.execute {
+                    channel.writeAndFlush(message).whenComplete { _ in channel.close(promise: nil) }
+                }
+            case .close(let id):
+                guard let channel = state.channels[id] else { continue }
+                logger.debug("coordinator: closing a connection", metadata: ["connection": "\(id)"])
+                channel.eventLoop.execute { channel.close(promise: nil) }
+            case .logAggregate(let aggregate):
+                eventSink.yield(.aggregate(aggregate))
+            case .markDead(let rank):
+                logger.warning("coordinator: rank marked dead (no heartbeat)", metadata: ["rank": "\(rank)"])
+                eventSink.yield(.rankDead(rank))
+            case .markMissing(let rank):
+                logger.warning("coordinator: rank marked missing (never joined)", metadata: ["rank": "\(rank)"])
+                eventSink.yield(.rankMissing(rank))
+            case .writeGroupSummary(let summary):
+                state.summary = summary
+                state.finishTimer?.cancel()
+                eventSink.yield(.groupSummary(summary))
+                for waiter in state.summaryWaiters { waiter.resume(returning: summary) }
+                state.summaryWaiters.removeAll()
+            }
+        }
+    }
+}
+
+/// Feeds one accepted connection's decoded messages and lifecycle to the leader. A decoding error
+/// (malformed or oversized frame) closes this connection only.
+final class LeaderConnectionHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = CoordinatorMessage
+
+    let leader: CoordinatorLeader
+    let id: ConnectionID
+
+    init(leader: CoordinatorLeader, id: ConnectionID) {
+        self.leader = leader
+        self.id = id
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        leader.connectionOpened(id, channel: context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        leader.received(Self.unwrapInboundIn(data), from: id)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        leader.connectionClosed(id)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        leader.logger.warning("coordinator: closing a connection after an error", metadata: [
+            "connection": "\(id)", "error": "\(error)",
+        ])
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,173 @@
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Logging
+import NIOCore
+import Synchronization
+
+// Inputs from the connection handler and the timers, and the performing of the machine's actions.
+// Called with the lock held; every channel operation is enqueued on the worker's event loop (never
+// run inline), so the writes keep the machine's order and no pipeline callback re-enters the lock.
+
+extension CoordinatorWorker {
+    /// How far a close waits for the writes before it at most.
+    static let closeGrace = TimeAmount.seconds(2)
+
+    func tick() {
+        state.withLock { state in
+            perform(state.machine.tick(now: clock.now, wallTime: wallTime(), jitter: .random(in: 0...1)), state: &state)
+        }
+    }
+
+    func connectionOpened(_ generation: UInt64, channel: any Channel) {
+        let stale = state.withLock { state in
+            guard generation == state.generation else { return true }
+            state.channel = channel
+            state.lastWrite = nil
+            perform(state.machine.connectSucceeded(now: clock.now), state: &state)
+            return false
+        }
+        if stale { channel.close(promise: nil) }
+    }
+
+    func connectFailed(_ generation: UInt64, error: any Error) {
+        state.withLock { state in
+            guard generation == state.generation else { return }
+            logger.debug("coordinator: cannot reach the leader", metadata: ["error": "\(error)"])
+            perform(state.machine.connectFailed(now: clock.now, jitter: .random(in: 0...1)), state: &state)
+        }
+    }
+
+    func received(_ message: CoordinatorMessage, generation: UInt64) {
+        state.withLock { state in
+            guard generation == state.generation else { return }
+            perform(state.machine.received(message, now: clock.now), state: &state)
+        }
+    }
+
+    func connectionClosed(_ generation: UInt64) {
+        state.withLock { state in
+            guard generation == state.generation else { return }
+            state.channel = nil
+            state.lastWrite = nil
+            perform(state.machine.connectionClosed(now: clock.now, jitter: .random(in: 0...1)), state: &state)
+        }
+    }
+
+    func writabilityChanged(_ generation: UInt64, isWritable: Bool) {
+        state.withLock { state in
+            guard generation == state.generation else { return }
+            perform(state.machine.writabilityChanged(isWritable: isWritable), state: &state)
+        }
+    }
+
+    /// Performs the machine's actions in order. Called with the lock held.
+    func perform(_ actions: [WorkerStateMachine.Action], state: inout State) {
+        for action in actions {
+            switch action {
+            case .connect:
+                state.generation += 1
+                let generation = state.generation
+                eventLoop.execute { self.connect(generation: generation) }
+            case .send(let messages):
+                guard let channel = state.channel, !messages.isEmpty else { continue }
+                let promise = channel.eventLoop.makePromise(of: Void.self)
+                state.lastWrite = promise.futureResult
+                channel.eventLoop.execute {
+                    for message in messages.dropLast() { channel.write(message, promise: nil) }
+                    channel.writeAndFlush(messages[messages.count - 1], promise: promise)
+                }
+            case .close:
+                guard let channel = state.channel else { continue }
+                let lastWrite = state.lastWrite
+                channel.eventLoop.execute {
+                    if let lastWrite {
+                        lastWrite.whenComplete { _ in channel.close(promise: nil) }
+                        channel.eventLoop.scheduleTask(in: Self.closeGrace) { channel.close(promise: nil) }
+                    } else {
+                        channel.close(promise: nil)
+                    }
+                }
+            case .scheduleReconnect(let at):
+                let delay = max(.zero, at - clock.now)
+                eventLoop.scheduleTask(in: .nanoseconds(Int64(delay / .nanoseconds(1)))) { self.tick() }
+            case .joined(let welcome):
+                logger.info("coordinator: joined the group", metadata: ["group": "\(welcome.groupName)"])
+                eventSink.yield(.joined(welcome))
+            case .leaderLost:
+                logger.warning("coordinator: lost the leader; logging continues and the worker retries")
+                eventSink.yield(.leaderLost)
+            case .rejected(let reason):
+                logger.error("coordinator: the leader refused this worker", metadata: ["reason": "\(reason)"])
+                eventSink.yield(.rejected(reason: reason))
+            case .finished(let outcome):
+                state.outcome = outcome
+                state.timer?.cancel()
+                state.timer = nil
+                eventSink.yield(.finished(outcome))
+                eventSink.finish()
+                for waiter in state.finishWaiters { waiter.resume(returning: outcome) }
+                state.finishWaiters.removeAll()
+            }
+        }
+    }
+
+    private func connect(generation: UInt64) {
+        let codec = self.codec
+        CoordinatorSockets.connect(
+            host: configuration.host, port: configuration.port, eventLoop: eventLoop, timeout: configuration.connectTimeout
+        ) { channel in
+            CoordinatorSockets.addCodec(to: channel, codec: codec, handler: WorkerConnectionHandler(worker: self, generation: generation))
+        }.whenFailure { error in
+            self.connectFailed(generation, error: error)
+        }
+    }
+
+    /// Seconds since 1970, carried in heartbeats for the leader's log (it judges liveness on its own clock).
+    private func wallTime() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}
+
+/// Feeds one connection's decoded messages and lifecycle to its worker.
+final class WorkerConnectionHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = CoordinatorMessage
+
+    let worker: CoordinatorWorker
+    let generation: UInt64
+
+    init(worker: CoordinatorWorker, generation: UInt64) {
+        self.worker = worker
+        self.generation = generation
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        worker.connectionOpened(generation, channel: context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        worker.received(Self.unwrapInboundIn(data), generation: generation)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        worker.connectionClosed(generation)
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        worker.writabilityChanged(generation, isWritable: context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        worker.logger.warning("coordinator: closing the link after an error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+}
