@@ -68,7 +68,8 @@ public final class CoordinatorLeader: Sendable {
         var isShutDown = false
     }
 
-    /// Binds the listener and starts the tick timer.
+    /// Binds the listener and starts the tick timer. The timer keeps the leader alive until
+    /// `shutdown()` (or a cancelled `run()`): always end it with one of them.
     /// - Parameters:
     ///   - configuration: where to listen and the protocol settings.
     ///   - group: the event loop group; default the process-wide singleton.
@@ -106,8 +107,9 @@ public final class CoordinatorLeader: Sendable {
         (events, eventSink) = AsyncStream.makeStream(of: LeaderEvent.self, bufferingPolicy: .bufferingNewest(configuration.eventBufferCapacity))
     }
 
-    /// Waits, at most `deadline`, for every rank to finish or die, then returns the group summary
-    /// (also delivered as `.groupSummary` on `events`). Returns at once if the barrier already passed.
+    /// Waits, at most `deadline`, for every rank to finish or die, then returns the group summary.
+    /// The wait is bounded by the deadline rather than by task cancellation. The summary is
+    /// also delivered as `.groupSummary` on `events`. Returns at once if the barrier already passed.
     /// - Parameter deadline: how long to wait for ranks still running; `nil` uses the protocol's
     ///   `finishDeadline`. Only the first request's deadline counts.
     /// - Throws: `CoordinatorNetworkError.shutDown` if the leader shuts down first.

@@ -102,6 +102,7 @@ public final class CoordinatorWorker: Sendable {
     }
 
     /// Starts connecting to the leader and the tick timer. Calling it again does nothing.
+    /// The timer keeps the worker alive until `finish` ends it: always call `finish`.
     public func start() {
         let interval = TimeAmount.nanoseconds(Int64(configuration.tickInterval / .nanoseconds(1)))
         state.withLock { state in
