@@ -28,6 +28,9 @@ extension CoordinatorWorker {
             guard generation == state.generation else { return true }
             state.channel = channel
             state.lastWrite = nil
+            state.inFlight = 0
+            state.channelWritable = true
+            state.machineWritable = true  // `connectSucceeded` makes the machine writable too
             perform(state.machine.connectSucceeded(now: clock.now), state: &state)
             return false
         }
@@ -61,8 +64,28 @@ extension CoordinatorWorker {
     func writabilityChanged(_ generation: UInt64, isWritable: Bool) {
         state.withLock { state in
             guard generation == state.generation else { return }
-            perform(state.machine.writabilityChanged(isWritable: isWritable), state: &state)
+            state.channelWritable = isWritable
+            updateWritability(state: &state)
         }
+    }
+
+    /// Writes handed to the event loop have reached the channel.
+    func handedOff(_ count: Int, generation: UInt64) {
+        state.withLock { state in
+            guard generation == state.generation else { return }
+            state.inFlight -= count
+            updateWritability(state: &state)
+        }
+    }
+
+    /// Tells the machine it may write only while the channel is writable and the event loop is
+    /// not behind by `maximumInFlight` messages, so a fast training loop cannot grow NIO's task
+    /// queue without bound: past it, reports wait in (and drop from) the machine's bounded queue.
+    func updateWritability(state: inout State) {
+        let writable = state.channelWritable && state.inFlight < configuration.maximumInFlight
+        guard writable != state.machineWritable else { return }
+        state.machineWritable = writable
+        perform(state.machine.writabilityChanged(isWritable: writable), state: &state)
     }
 
     /// Performs the machine's actions in order. Called with the lock held.
@@ -76,11 +99,15 @@ extension CoordinatorWorker {
             case .send(let messages):
                 guard let channel = state.channel, !messages.isEmpty else { continue }
                 let promise = channel.eventLoop.makePromise(of: Void.self)
+                let generation = state.generation
                 state.lastWrite = promise.futureResult
+                state.inFlight += messages.count
                 channel.eventLoop.execute {
                     for message in messages.dropLast() { channel.write(message, promise: nil) }
                     channel.writeAndFlush(messages[messages.count - 1], promise: promise)
+                    self.handedOff(messages.count, generation: generation)
                 }
+                updateWritability(state: &state)
             case .close:
                 guard let channel = state.channel else { continue }
                 let lastWrite = state.lastWrite

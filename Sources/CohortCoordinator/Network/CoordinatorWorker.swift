@@ -36,6 +36,9 @@ public final class CoordinatorWorker: Sendable {
         public var connectTimeout: Duration = .seconds(5)
         /// The largest frame sent or accepted. Default 1 MiB.
         public var maximumFrameSize: Int = CoordinatorCodec.defaultMaximumFrameSize
+        /// The most messages handed to the event loop but not yet written to the channel; past it
+        /// reports wait in the bounded queue (as when the socket is not writable). Default 1024.
+        public var maximumInFlight: Int = 1024
         /// The most events buffered in `events` for a slow consumer (oldest dropped past it). Default 64.
         public var eventBufferCapacity: Int = 64
 
@@ -79,6 +82,12 @@ public final class CoordinatorWorker: Sendable {
         var timer: RepeatedTask?
         /// The completion of the last write handed to `channel`, so a close waits for it.
         var lastWrite: EventLoopFuture<Void>?
+        /// Messages handed to the event loop and not yet written to the channel.
+        var inFlight = 0
+        /// The channel's writability, as NIO last reported it.
+        var channelWritable = true
+        /// The writability last given to the machine.
+        var machineWritable = true
         var outcome: WorkerStateMachine.FinishOutcome?
         var finishWaiters: [CheckedContinuation<WorkerStateMachine.FinishOutcome, Never>] = []
     }
@@ -145,6 +154,9 @@ public final class CoordinatorWorker: Sendable {
 
     /// Messages waiting for the leader.
     public var queuedMessages: Int { state.withLock { $0.machine.queuedMessages } }
+
+    /// Whether NIO last reported the connection writable (its outbound buffer below the high watermark).
+    var isChannelWritable: Bool { state.withLock { $0.channelWritable } }
 
     /// Where the link to the leader is.
     public var connectionState: WorkerStateMachine.ConnectionState { state.withLock { $0.machine.connectionState } }
