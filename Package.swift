@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "CohortModel"),
         // HTTP through libcurl (the uploader arrives with the online mode).
         .target(name: "CohortTransport", dependencies: ["CCurl", "CohortModel"]),
-        // Leader/worker protocol core: codec and pure state machines (NIOCore only, no sockets).
+        // Group leader and workers: codec and pure state machines (NIOCore), TCP over NIOPosix (Network/).
         .target(
             name: "CohortCoordinator",
             dependencies: [
