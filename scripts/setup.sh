@@ -13,7 +13,8 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 needed=()
-for package in libcurl4-openssl-dev pkg-config git; do
+# openmpi-bin: the launcher tests run the real mpirun.
+for package in libcurl4-openssl-dev pkg-config git openmpi-bin; do
     dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package")
 done
 if [ "${#needed[@]}" -gt 0 ]; then

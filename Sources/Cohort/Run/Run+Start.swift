@@ -47,7 +47,13 @@ extension Run {
         if let resume { resolved.resume = resume }
         if let mode { resolved.mode = mode }
         if let dir { resolved.dir = dir }
-        let initialConfig = jsonObject(config)
+        var initialConfig = jsonObject(config)
+        let rank = RankIdentity(settings: resolved)
+        resolved.group = rank.group
+        resolved.name = rank.name
+        resolved.runID = rank.runID
+        resolved.resume = rank.resume
+        if let facts = rank.config, initialConfig["_cohort"] == nil { initialConfig["_cohort"] = .object(facts) }
         return try RunStarter(settings: resolved, config: initialConfig).start()
     }
 }

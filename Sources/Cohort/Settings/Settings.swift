@@ -53,6 +53,11 @@ public struct Settings: Sendable {
     public var finishAtExit: Bool = true
     /// How often `live` saved files are checked for changes (`COHORT_LIVE_POLL_MS`, default 500 ms).
     public var livePollInterval: Duration = .milliseconds(500)
+    /// What the launcher (torchrun, mpirun, srun, …) told this process, from `Launch.detect()`.
+    /// When it places the process in a multi-rank job or a Slurm array, the run joins the job's group
+    /// as `<group>-rank<N>` (or `-fold<N>`) with an id derived from both, so a restarted job resumes
+    /// its runs. `nil` (the default for `Settings()`) means a process on its own.
+    public var launch: LaunchInfo?
     /// The logger for warnings (a smaller step, dropped rows) and diagnostics.
     public var logger: Logger = Logger(label: "cohort")
 
@@ -95,6 +100,7 @@ public struct Settings: Sendable {
         if let milliseconds = reader.integer("LIVE_POLL_MS", cohortOnly: true), milliseconds > 0 {
             settings.livePollInterval = .milliseconds(milliseconds)
         }
+        settings.launch = Launch.detect(environment)
         return settings
     }
 
