@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The demo: build Cohort, log a short synthetic training run offline, and show where it is.
+# The demo: build Cohort, start a 4-rank grouped training job with `cohort launch` (each rank logs a
+# synthetic training run offline into one group), and show where the runs are.
 #   bash scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +15,10 @@ swift build --product example-train
 swift build --product cohort
 bin="$(swift build --show-bin-path)"
 
-"$bin/example-train" --steps "${DEMO_STEPS:-200}" --project cohort-demo
+group="demo-$(date +%Y%m%d-%H%M%S)"
+"$bin/cohort" launch -n "${DEMO_RANKS:-4}" --group "$group" -- "$bin/example-train" --steps "${DEMO_STEPS:-200}" --project cohort-demo
 echo
 "$bin/cohort" runs --dir "$COHORT_DIR"
 echo
-echo "demo: runs are under $(cd "$COHORT_DIR" && pwd)/cohort (latest: $(cd "$COHORT_DIR" && pwd)/cohort/latest-run)"
+echo "demo: group $group: $(ls -d "$COHORT_DIR"/cohort/*-"$group"-r* | wc -l) rank runs under $(cd "$COHORT_DIR" && pwd)/cohort"
+ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-r*
