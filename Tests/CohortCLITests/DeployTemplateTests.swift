@@ -1,0 +1,45 @@
+import Cohort
+import CohortTestSupport
+import Foundation
+import Testing
+
+/// The package's root directory (this file is Tests/CohortCLITests/DeployTemplateTests.swift).
+private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+private var mpirunInstalled: Bool {
+    ["/usr/bin/mpirun.openmpi", "/usr/bin/mpirun"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+@Suite("deploy/ templates run real jobs")
+struct DeployTemplateTests {
+    @Test("deploy/mpirun/launch.sh -n 3 runs example-train as three rank runs of one group", .enabled(if: mpirunInstalled, "needs Open MPI (apt-get install openmpi-bin)"))
+    func mpirunTemplate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try ChildProcess.run(
+            packageRoot + "/deploy/mpirun/launch.sh",
+            ["-n", "3", "--", ChildProcess.product("example-train"), "--steps", "15"],
+            environment: ["COHORT_DIR": directory.path, "COHORT_MODE": "offline", "COHORT_CONSOLE": "off"],
+            timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.standardError)")
+        let runs = LocalRun.list(under: directory.path)
+        #expect(runs.count == 3)
+        let group = try #require(runs.first?.group)
+        #expect(runs.allSatisfy { $0.group == group && $0.state == .finished && $0.lastStep == 14 })
+        #expect(Set(runs.compactMap(\.name)) == Set((0..<3).map { "\(group)-rank\($0)" }))
+        #expect(runs.allSatisfy { $0.config["_cohort"]?["world_size"] == .int(3) })
+    }
+
+    @Test("deploy/torchrun/launch.sh starts local ranks through cohort launch")
+    func torchrunTemplate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try ChildProcess.run(
+            packageRoot + "/deploy/torchrun/launch.sh",
+            ["-n", "2", "--group", "tr1", "--", ChildProcess.product("example-train"), "--steps", "5"],
+            environment: ["COHORT_DIR": directory.path, "COHORT_MODE": "offline", "COHORT_BIN": ChildProcess.product("cohort")])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(LocalRun.list(under: directory.path).map(\.id).sorted() == ["tr1-r0", "tr1-r1"])
+    }
+}
