@@ -40,6 +40,7 @@ let package = Package(
             name: "Cohort",
             dependencies: [
                 "CohortModel",
+                "CohortCoordinator",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

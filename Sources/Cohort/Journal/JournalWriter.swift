@@ -19,6 +19,8 @@ final class JournalWriter: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [RunOperation] = []
     private var tape = LogTape()
+    /// Called on the writer thread with each committed row (the group link); set under `condition`.
+    private var rowObserver: (@Sendable (Int64, [String: JSONValue]) -> Void)?
     /// A processed tape kept for reuse, so a busy run does not fault in fresh pages for every batch.
     private var spareTape: LogTape?
     private var stopping = false
@@ -125,6 +127,13 @@ final class JournalWriter: @unchecked Sendable {
         }
     }
 
+    /// Sets the function that receives every committed row from now on, on the writer thread.
+    func setRowObserver(_ observer: @escaping @Sendable (Int64, [String: JSONValue]) -> Void) {
+        condition.lock()
+        rowObserver = observer
+        condition.unlock()
+    }
+
     /// Queues a barrier and waits for it on the calling thread.
     func barrierBlocking(sync: Bool) -> CohortError? {
         let done = DispatchSemaphore(value: 0)
@@ -188,11 +197,16 @@ final class JournalWriter: @unchecked Sendable {
             tape = spareTape ?? LogTape()
             spareTape = nil
             let finished = stopping
+            let observer = rowObserver
             condition.broadcast()  // producers waiting for space
             condition.unlock()
+            engine.collectsRows = observer != nil
 
             process(batch, tape: batchTape)
             recycle(batchTape)
+            if let observer {
+                for (step, row) in engine.takeCommittedRows() { observer(step, row) }
+            }
             if finished {
                 writeSideFiles(force: true)
                 writeBuffer()

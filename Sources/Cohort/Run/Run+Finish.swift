@@ -60,6 +60,16 @@ extension Run {
             logger.error("run finished, but the journal could not be fully written", metadata: ["run.id": "\(id)", "error": "\(error)"])
         }
         writer.stop()
+        if let link = groupLink.withLock({ $0 }) {
+            let finalStep = Int64(step) - 1
+            let done = DispatchSemaphore(value: 0)
+            // A bridge to the async link from this finishing thread; awaited right here.
+            Task {
+                await link.finish(exitCode: exitCode, finalStep: finalStep)
+                done.signal()
+            }
+            done.wait()
+        }
         if exitCode == 0 && mode != .disabled {
             ResumeFile(root: (syncDir as NSString).deletingLastPathComponent).remove(ifID: id)
         }

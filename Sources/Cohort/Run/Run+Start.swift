@@ -54,7 +54,12 @@ extension Run {
         resolved.runID = rank.runID
         resolved.resume = rank.resume
         if let facts = rank.config, initialConfig["_cohort"] == nil { initialConfig["_cohort"] = .object(facts) }
-        return try RunStarter(settings: resolved, config: initialConfig).start()
+        let run = try RunStarter(settings: resolved, config: initialConfig).start()
+        if let launch = resolved.launch, launch.isDistributed, run.mode != .disabled, resolved.groupLink {
+            let link = await GroupLink.start(for: run, launch: launch, settings: resolved)
+            run.groupLink.withLock { $0 = link }
+        }
+        return run
     }
 }
 

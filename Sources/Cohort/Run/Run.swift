@@ -52,6 +52,8 @@ public final class Run: Sendable {
     let console: Mutex<ConsoleCapture?>
     let state: Mutex<RunMutableState>
     let finishOnce = FinishLatch()
+    /// The link to the group's leader when the run is one rank of a launched job.
+    let groupLink = Mutex<GroupLink?>(nil)
 
     init(identity: RunIdentity, settings: Settings, clock: RunClock, writer: JournalWriter, files: FileSaver?, state: RunMutableState) {
         id = identity.id

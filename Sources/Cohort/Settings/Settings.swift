@@ -58,6 +58,9 @@ public struct Settings: Sendable {
     /// as `<group>-rank<N>` (or `-fold<N>`) with an id derived from both, so a restarted job resumes
     /// its runs. `nil` (the default for `Settings()`) means a process on its own.
     public var launch: LaunchInfo?
+    /// Link the ranks of a launched job to their group's leader on rank 0, which logs the group's
+    /// aggregate run (`COHORT_GROUP_LINK=false` turns it off; each rank's own run is unaffected).
+    public var groupLink: Bool = true
     /// The logger for warnings (a smaller step, dropped rows) and diagnostics.
     public var logger: Logger = Logger(label: "cohort")
 
@@ -100,6 +103,7 @@ public struct Settings: Sendable {
         if let milliseconds = reader.integer("LIVE_POLL_MS", cohortOnly: true), milliseconds > 0 {
             settings.livePollInterval = .milliseconds(milliseconds)
         }
+        if let flag = reader.bool("GROUP_LINK") { settings.groupLink = flag }
         settings.launch = Launch.detect(environment)
         return settings
     }

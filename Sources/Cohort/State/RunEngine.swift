@@ -20,6 +20,9 @@ struct RunEngine: Sendable {
     /// Set when the config (or the metric definitions inside it) changed since config.yaml was written.
     private(set) var configChanged = false
     private var skippedRowWarnings = 0
+    /// When set, committed rows are also kept for `takeCommittedRows()` (the group link reports them).
+    var collectsRows = false
+    private var committedRows: [(step: Int64, row: [String: JSONValue])] = []
     private let logger: Logger
 
     init(logger: Logger) { self.logger = logger }
@@ -131,6 +134,13 @@ struct RunEngine: Sendable {
         }
         summary.log(row: pendingRow)
         summaryChanged = true
+        if collectsRows { committedRows.append((pendingStep, pendingRow)) }
+    }
+
+    /// The rows committed since the last call, when `collectsRows` is set.
+    mutating func takeCommittedRows() -> [(step: Int64, row: [String: JSONValue])] {
+        defer { committedRows.removeAll() }
+        return committedRows
     }
 
     /// Records a definition. A concrete one configures the summary leaf at its path now, so its

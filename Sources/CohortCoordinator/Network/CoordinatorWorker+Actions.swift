@@ -137,8 +137,17 @@ extension CoordinatorWorker {
                 state.timer = nil
                 eventSink.yield(.finished(outcome))
                 eventSink.finish()
-                for waiter in state.finishWaiters { waiter.resume(returning: outcome) }
+                let waiters = state.finishWaiters
                 state.finishWaiters.removeAll()
+                // The finish message is written on the event loop; a caller that exits the process
+                // as soon as `finish` returns must not cut it off, so wait for the last write.
+                if outcome.delivered, let lastWrite = state.lastWrite {
+                    lastWrite.whenComplete { _ in
+                        for waiter in waiters { waiter.resume(returning: outcome) }
+                    }
+                } else {
+                    for waiter in waiters { waiter.resume(returning: outcome) }
+                }
             }
         }
     }

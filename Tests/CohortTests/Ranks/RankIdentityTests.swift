@@ -105,8 +105,9 @@ struct LaunchedGroupTests {
                 environment: environment)
             #expect(result.status == 0, "\(result.standardError)")
         }
-        let runs = LocalRun.list(under: directory.path).sorted { $0.id < $1.id }
+        let runs = LocalRun.list(under: directory.path).filter { $0.jobType == "train" }.sorted { $0.id < $1.id }
         #expect(runs.map(\.id) == ["demo7-r0", "demo7-r1", "demo7-r2"])
+        #expect(LocalRun.list(under: directory.path).contains { $0.id == "demo7-agg" && $0.jobType == "group" })
         #expect(runs.map(\.name) == ["demo7-rank0", "demo7-rank1", "demo7-rank2"])
         #expect(runs.allSatisfy { $0.group == "demo7" && $0.state == .finished && $0.resumeCount == 1 })
         #expect(runs.map { $0.config["_cohort"]?["rank"] } == [.int(0), .int(1), .int(2)])

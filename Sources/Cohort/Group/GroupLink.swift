@@ -1,0 +1,87 @@
+import CohortCoordinator
+import CohortModel
+import Foundation
+import Logging
+import Synchronization
+
+/// A rank's link to its group's leader: every rank reports each committed row's numbers to the
+/// leader; rank 0 also runs the leader, which aligns steps across ranks and logs the group's
+/// aggregate run (`<metric>/mean|min|max|std|count` per step, per-rank lag and step time, dead ranks,
+/// and at finish the group summary).
+///
+/// Reports are sent from the journal writer's thread after a row is committed, so `log()` pays
+/// nothing for the link; when the leader cannot be reached the run goes on alone.
+final class GroupLink: Sendable {
+    private let worker: CoordinatorWorker
+    private let leader: LeaderSide?
+    private let logger: Logger
+
+    private init(worker: CoordinatorWorker, leader: LeaderSide?, logger: Logger) {
+        self.worker = worker
+        self.leader = leader
+        self.logger = logger
+    }
+
+    /// Connects the rank (and on rank 0 starts the leader and the aggregate run), or returns `nil`
+    /// with a warning when the launch gives no way to find the leader.
+    static func start(for run: Run, launch: LaunchInfo, settings: Settings) async -> GroupLink? {
+        let logger = settings.logger
+        guard launch.isDistributed, let rank = launch.rank, let worldSize = launch.worldSize, !run.group.isEmpty else {
+            return nil
+        }
+        guard let address = launch.leaderAddress, let port = address.port else {
+            logger.warning(
+                "group link off: no leader port; set COHORT_LEADER=host:port or COHORT_LEADER_PORT (cohort launch sets it)",
+                metadata: ["run.id": "\(run.id)"])
+            return nil
+        }
+        let token = ProcessInfo.processInfo.environment["COHORT_GROUP_TOKEN"] ?? run.group
+        var leaderSide: LeaderSide?
+        if rank == 0 {
+            do {
+                leaderSide = try await LeaderSide.start(for: run, port: port, worldSize: worldSize, token: token, settings: settings)
+            } catch {
+                logger.warning("group leader not started; ranks run alone", metadata: ["error": "\(error)", "leader.port": "\(port)"])
+            }
+        }
+        let hello = CoordinatorMessage.Hello(
+            rank: rank, worldSize: worldSize, runID: run.id, host: ProcessInfo.processInfo.hostName,
+            pid: getpid(), groupToken: token, groupName: run.group)
+        let host = rank == 0 ? "127.0.0.1" : address.host
+        let worker = CoordinatorWorker(
+            configuration: .init(protocol: .init(hello: hello), host: host, port: port),
+            logger: logger)
+        worker.start()
+        let link = GroupLink(worker: worker, leader: leaderSide, logger: logger)
+        run.writer.setRowObserver { step, row in link.report(step: step, row: row) }
+        return link
+    }
+
+    /// Sends a committed row's numeric leaves (not `_` keys; nested names joined with `.`).
+    func report(step: Int64, row: [String: JSONValue]) {
+        var metrics: [String: Double] = [:]
+        Self.collect(row, prefix: nil, into: &metrics)
+        if !metrics.isEmpty { worker.report(step: step, metrics: metrics) }
+    }
+
+    /// Tells the leader this rank finished and, on rank 0, waits for the group and writes its summary.
+    func finish(exitCode: Int32, finalStep: Int64) async {
+        let outcome = await worker.finish(exitCode: exitCode, finalStep: finalStep, deadline: .seconds(10))
+        if !outcome.delivered {
+            logger.warning("group leader did not get this rank's finish", metadata: ["undelivered": "\(outcome.undeliveredMessages)"])
+        }
+        await leader?.finish()
+    }
+
+    private static func collect(_ object: [String: JSONValue], prefix: String?, into metrics: inout [String: Double]) {
+        for (key, value) in object where !key.hasPrefix("_") {
+            let name = prefix.map { $0 + "." + key } ?? key
+            switch value {
+            case .object(let members) where members["_type"] == nil: collect(members, prefix: name, into: &metrics)
+            case .int, .double: if let number = value.number { metrics[name] = number }
+            case .bool(let flag): metrics[name] = flag ? 1 : 0
+            default: break
+            }
+        }
+    }
+}
