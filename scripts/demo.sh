@@ -22,3 +22,5 @@ echo
 echo
 echo "demo: group $group: $(ls -d "$COHORT_DIR"/cohort/*-"$group"-r* | wc -l) rank runs under $(cd "$COHORT_DIR" && pwd)/cohort"
 ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-r*
+echo "demo: the group's aggregate run (mean/min/max/std per step across ranks, written by rank 0's leader):"
+ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-agg
