@@ -23,8 +23,12 @@ struct DeployTemplateTests {
             environment: ["COHORT_DIR": directory.path, "COHORT_MODE": "offline", "COHORT_CONSOLE": "off"],
             timeout: .seconds(120))
         #expect(result.status == 0, "\(result.standardError)")
-        let runs = LocalRun.list(under: directory.path)
+        let all = LocalRun.list(under: directory.path)
+        let runs = all.filter { $0.jobType == "train" }
         #expect(runs.count == 3)
+        let aggregate = try #require(all.first { $0.jobType == "group" })
+        #expect(aggregate.summary["group_state"] == "finished")
+        #expect(aggregate.summary["train/loss/count"] == .double(3))
         let group = try #require(runs.first?.group)
         #expect(runs.allSatisfy { $0.group == group && $0.state == .finished && $0.lastStep == 14 })
         #expect(Set(runs.compactMap(\.name)) == Set((0..<3).map { "\(group)-rank\($0)" }))

@@ -29,6 +29,17 @@ if [ -z "$mpirun_bin" ]; then
     exit 1
 fi
 
+# The group's leader (rank 0) needs a port every rank knows. On one host, pick a free one; across
+# hosts, set COHORT_LEADER=<rank-0 host>:<port> before calling this script.
+if [ -z "${COHORT_LEADER:-}" ] && [ -z "${COHORT_LEADER_PORT:-}" ]; then
+    if command -v python3 >/dev/null 2>&1; then
+        COHORT_LEADER_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    else
+        COHORT_LEADER_PORT="$(shuf -i 20000-60000 -n 1)"
+    fi
+    export COHORT_LEADER_PORT
+fi
+
 args=(-np "$ranks" --oversubscribe)
 [ "$(id -u)" -eq 0 ] && args+=(--allow-run-as-root)
 [ -n "$hostfile" ] && args+=(--hostfile "$hostfile")
