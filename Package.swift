@@ -70,6 +70,12 @@ let package = Package(
             dependencies: ["Cohort"],
             path: "Benchmarks/CohortBench"
         ),
+        // Release-build benchmark of the group leader (see BENCHMARKS.md).
+        .executableTarget(
+            name: "CohortLeaderBench",
+            dependencies: ["CohortCoordinator", "CohortModel"],
+            path: "Benchmarks/CohortLeaderBench"
+        ),
         .testTarget(
             name: "CohortCoordinatorTests",
             dependencies: [

@@ -123,7 +123,7 @@ extension CoordinatorWorker {
                 let delay = max(.zero, at - clock.now)
                 eventLoop.scheduleTask(in: .nanoseconds(Int64(delay / .nanoseconds(1)))) { self.tick() }
             case .joined(let welcome):
-                logger.info("coordinator: joined the group", metadata: ["group": "\(welcome.groupName)"])
+                logger.debug("coordinator: joined the group", metadata: ["group": "\(welcome.groupName)"])
                 eventSink.yield(.joined(welcome))
             case .leaderLost:
                 logger.warning("coordinator: lost the leader; logging continues and the worker retries")
