@@ -43,7 +43,7 @@ let options = Options.parse(CommandLine.arguments)
 let learningRate = 0.01
 let run = try await Run.start(
     project: options.project ?? Settings.fromEnvironment().project ?? "cohort-demo",
-    group: options.group, jobType: "train", name: options.name,
+    group: options.group, jobType: Settings.fromEnvironment().jobType ?? "train", name: options.name,
     config: ["lr": learningRate, "steps": options.steps, "model": ["layers": 4, "width": 256], "optimizer": "adam"])
 
 try run.defineMetric("val/acc", summary: [.max, .last])
