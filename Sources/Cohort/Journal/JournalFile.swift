@@ -80,7 +80,13 @@ struct JournalFile: Sendable {
         }
     }
 
-    func close() { _ = Glibc.close(descriptor) }
+    /// Releases the lock and closes the file. The lock is released explicitly: a child process
+    /// forked at this moment shares the open file, and closing alone would leave the run locked until
+    /// that child execs.
+    func close() {
+        _ = flock(descriptor, LOCK_UN)
+        _ = Glibc.close(descriptor)
+    }
 
     static func errorText() -> String { String(cString: strerror(errno)) }
 }
