@@ -41,9 +41,10 @@ struct Options {
 
 let options = Options.parse(CommandLine.arguments)
 let learningRate = 0.01
+let environment = Settings.fromEnvironment()
 let run = try await Run.start(
-    project: options.project ?? Settings.fromEnvironment().project ?? "cohort-demo",
-    group: options.group, jobType: Settings.fromEnvironment().jobType ?? "train", name: options.name,
+    project: options.project ?? environment.project ?? "cohort-demo",
+    group: options.group, jobType: environment.jobType ?? "train", name: options.name,
     config: ["lr": learningRate, "steps": options.steps, "model": ["layers": 4, "width": 256], "optimizer": "adam"])
 
 try run.defineMetric("val/acc", summary: [.max, .last])

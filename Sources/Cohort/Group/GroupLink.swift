@@ -59,8 +59,7 @@ final class GroupLink: Sendable {
 
     /// Sends a committed row's numeric leaves (not `_` keys; nested names joined with `.`).
     func report(step: Int64, row: [String: JSONValue]) {
-        var metrics: [String: Double] = [:]
-        Self.collect(row, prefix: nil, into: &metrics)
+        let metrics = NumericLeaves.of(row, countingBooleans: true)
         if !metrics.isEmpty { worker.report(step: step, metrics: metrics) }
     }
 
@@ -71,17 +70,5 @@ final class GroupLink: Sendable {
             logger.warning("group leader did not get this rank's finish", metadata: ["undelivered": "\(outcome.undeliveredMessages)"])
         }
         await leader?.finish()
-    }
-
-    private static func collect(_ object: [String: JSONValue], prefix: String?, into metrics: inout [String: Double]) {
-        for (key, value) in object where !key.hasPrefix("_") {
-            let name = prefix.map { $0 + "." + key } ?? key
-            switch value {
-            case .object(let members) where members["_type"] == nil: collect(members, prefix: name, into: &metrics)
-            case .int, .double: if let number = value.number { metrics[name] = number }
-            case .bool(let flag): metrics[name] = flag ? 1 : 0
-            default: break
-            }
-        }
     }
 }

@@ -69,22 +69,9 @@ public enum Group {
     static func statistics(of summaries: [[String: JSONValue]]) -> [String: Statistics] {
         var values: [String: [Double]] = [:]
         for summary in summaries {
-            var leaves: [(String, Double)] = []
-            collect(summary, prefix: nil, into: &leaves)
-            for (name, value) in leaves where value.isFinite { values[name, default: []].append(value) }
+            for (name, value) in NumericLeaves.of(summary) where value.isFinite { values[name, default: []].append(value) }
         }
         return values.mapValues(describe)
-    }
-
-    private static func collect(_ object: [String: JSONValue], prefix: String?, into leaves: inout [(String, Double)]) {
-        for (key, value) in object where !key.hasPrefix("_") {
-            let name = prefix.map { $0 + "." + key } ?? key
-            switch value {
-            case .object(let members) where members["_type"] == nil: collect(members, prefix: name, into: &leaves)
-            case .int, .double: if let number = value.number { leaves.append((name, number)) }
-            default: break
-            }
-        }
     }
 
     private static func describe(_ values: [Double]) -> Statistics {

@@ -55,7 +55,6 @@ final class ExitHooks: Sendable {
         guard pipe(&ends) == 0 else { return }
         _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
-        signalPipe.withLock { $0 = ends[1] }
         signalPipeWriteEnd = ends[1]
         var installed: [Int32] = []
         for signalNumber in [SIGINT, SIGTERM] where Self.hasDefaultDisposition(signalNumber) {
@@ -99,9 +98,6 @@ final class ExitHooks: Sendable {
         return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_DFL, to: Int.self)
     }
 }
-
-/// Guards the one-time setup of the signal pipe.
-private let signalPipe = Mutex<Int32>(-1)
 
 // SAFETY: written once, before any handler that reads it is installed, and never again; the signal
 // handler may only touch plain memory, so it cannot take a lock to read it.

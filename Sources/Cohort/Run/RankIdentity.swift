@@ -43,8 +43,7 @@ struct RankIdentity: Sendable, Equatable {
 
     /// A run id made from `text`: characters W&B does not allow in ids become `-`.
     static func safeID(_ text: String) -> String {
-        let forbidden: Set<Character> = [":", ";", ",", "#", "?", "/", "'", "\\", " "]
-        let cleaned = String(text.map { forbidden.contains($0) || $0.isNewline ? "-" : $0 })
+        let cleaned = String(text.map { RunID.isForbidden($0) || $0 == " " ? "-" : $0 })
         return String(cleaned.prefix(128))
     }
 

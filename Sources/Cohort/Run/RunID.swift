@@ -10,6 +10,14 @@ enum RunID {
         return String((0..<8).map { _ in alphabet.randomElement(using: &generator)! })  // alphabet is not empty
     }
 
+    /// Whether `character` may not appear in a run id: W&B's `: ; , # ? / '`, and what cannot be part
+    /// of a directory name.
+    static func isForbidden(_ character: Character) -> Bool {
+        forbidden.contains(character) || character.isNewline
+    }
+
+    private static let forbidden: Set<Character> = [":", ";", ",", "#", "?", "/", "'", "\\", "\0"]
+
     /// Checks a user-given id: non-empty, no surrounding whitespace, none of `: ; , # ? / '`, and
     /// nothing that cannot be part of a directory name.
     static func validate(_ id: String) throws(CohortError) {
@@ -17,8 +25,7 @@ enum RunID {
         guard id.trimmingCharacters(in: .whitespacesAndNewlines) == id else {
             throw .invalid("the run id \"\(id)\" starts or ends with whitespace; remove it")
         }
-        let forbidden: Set<Character> = [":", ";", ",", "#", "?", "/", "'", "\\", "\0"]
-        if let bad = id.first(where: { forbidden.contains($0) || $0.isNewline }) {
+        if let bad = id.first(where: isForbidden) {
             throw .invalid("the run id \"\(id)\" contains \"\(bad)\"; ids may not contain : ; , # ? / ' or \\")
         }
         guard id.utf8.count <= 128 else { throw .invalid("the run id is longer than 128 bytes; use a shorter id") }

@@ -67,7 +67,7 @@ struct RunEngine: Sendable {
 
     /// The state an `inspect` operation sees.
     var view: RunEngineView {
-        RunEngineView(summary: summary.visible, metricNames: metrics.order + metrics.globs.keys.sorted())
+        RunEngineView(summary: summary.visible)
     }
 
     mutating func markSummaryWritten() { summaryChanged = false }

@@ -38,6 +38,4 @@ struct LogCall: Sendable {
 struct RunEngineView: Sendable {
     /// The visible summary.
     var summary: [String: JSONValue]
-    /// The metric definitions in force, by dotted name (globs included with their `*`).
-    var metricNames: [String]
 }
