@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "CohortModelTests", dependencies: ["CohortModel", "CohortTestSupport"]),
         .testTarget(
             name: "CohortTests",
-            dependencies: ["Cohort", "CohortModel", "CohortTestSupport", "CohortTransport", "cohort-fixture"]
+            dependencies: ["Cohort", "CohortCoordinator", "CohortModel", "CohortTestSupport", "CohortTransport", "cohort-fixture"]
         ),
         .testTarget(
             name: "CohortCLITests",

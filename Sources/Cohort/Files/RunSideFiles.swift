@@ -29,9 +29,12 @@ struct RunSideFiles: Sendable {
 
 /// Writes whole files atomically.
 enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String) throws {
+    /// Writes `bytes` to `path` through a temporary file and a rename; `permissions` (e.g. `0o600`)
+    /// are set before the rename, so the file never exists with wider ones.
+    static func write(_ bytes: [UInt8], to path: String, permissions: mode_t? = nil) throws {
         let temporary = path + ".tmp-\(getpid())"
         try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        if let permissions { chmod(temporary, permissions) }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)

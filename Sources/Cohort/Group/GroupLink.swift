@@ -23,34 +23,49 @@ final class GroupLink: Sendable {
     }
 
     /// Connects the rank (and on rank 0 starts the leader and the aggregate run), or returns `nil`
-    /// with a warning when the launch gives no way to find the leader.
-    static func start(for run: Run, launch: LaunchInfo, settings: Settings) async -> GroupLink? {
+    /// with a warning when nothing can find the leader.
+    static func start(for run: Run, launch: LaunchInfo, settings: Settings, plan: LeaderPlan?) async -> GroupLink? {
         let logger = settings.logger
         guard launch.isDistributed, let rank = launch.rank, let worldSize = launch.worldSize, !run.group.isEmpty else {
             return nil
         }
-        guard let address = launch.leaderAddress, let port = address.port else {
+        guard let plan else {
             logger.warning(
-                "group link off: no leader port; set COHORT_LEADER=host:port or COHORT_LEADER_PORT (cohort launch sets it)",
+                "group link off: no leader address can be found; set COHORT_LEADER=host:port (or MASTER_ADDR and COHORT_LEADER_PORT) on every rank",
                 metadata: ["run.id": "\(run.id)"])
             return nil
         }
-        let token = ProcessInfo.processInfo.environment["COHORT_GROUP_TOKEN"] ?? run.group
+        if plan.host == nil && rank != 0 {
+            logger.notice(
+                "no leader host in the environment: waiting for rank 0 to publish its address in the rendezvous directory; on several hosts set COHORT_LEADER or COHORT_RENDEZVOUS_DIR on a shared filesystem",
+                metadata: ["rendezvous": "\(plan.rendezvous.path)"])
+        }
+        let options = settings.groupLinkOptions
+        let token = options.token ?? run.group
         var leaderSide: LeaderSide?
         if rank == 0 {
             do {
-                leaderSide = try await LeaderSide.start(for: run, port: port, worldSize: worldSize, token: token, settings: settings)
+                leaderSide = try await LeaderSide.start(
+                    for: run, plan: plan, worldSize: worldSize, token: token, settings: settings)
             } catch {
-                logger.warning("group leader not started; ranks run alone", metadata: ["error": "\(error)", "leader.port": "\(port)"])
+                logger.warning(
+                    "group leader not started; ranks run alone",
+                    metadata: ["error": "\(error)", "leader.port": "\(plan.port)"])
             }
         }
         let hello = CoordinatorMessage.Hello(
             rank: rank, worldSize: worldSize, runID: run.id, host: ProcessInfo.processInfo.hostName,
             pid: getpid(), groupToken: token, groupName: run.group)
-        let host = rank == 0 ? "127.0.0.1" : address.host
-        let worker = CoordinatorWorker(
-            configuration: .init(protocol: .init(hello: hello), host: host, port: port),
-            logger: logger)
+        var machine = WorkerStateMachine.Configuration(hello: hello)
+        machine.heartbeatInterval = options.heartbeatInterval
+        var configuration = CoordinatorWorker.Configuration(protocol: machine, host: "127.0.0.1", port: plan.port)
+        if let leaderSide {
+            configuration.port = leaderSide.port
+        } else {
+            let group = run.group
+            configuration.resolveAddress = { plan.endpoint(group: group) }
+        }
+        let worker = CoordinatorWorker(configuration: configuration, logger: logger)
         worker.start()
         let link = GroupLink(worker: worker, leader: leaderSide, logger: logger)
         run.writer.setRowObserver { step, row in link.report(step: step, row: row) }

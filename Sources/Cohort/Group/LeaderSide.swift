@@ -8,23 +8,48 @@ import Logging
 final class LeaderSide: Sendable {
     private let leader: CoordinatorLeader
     private let aggregate: Run
+    private let rendezvous: LeaderRendezvous
     /// The documented bridge from the leader's event stream to the aggregate run; stored here and
     /// awaited (after the stream ends) in `finish()`.
     private let bridge: Task<Void, Never>
+    private let finishTimeout: Duration
 
-    private init(leader: CoordinatorLeader, aggregate: Run, bridge: Task<Void, Never>) {
+    /// The port the leader listens on.
+    var port: Int { leader.port }
+
+    private init(
+        leader: CoordinatorLeader, aggregate: Run, rendezvous: LeaderRendezvous, bridge: Task<Void, Never>,
+        finishTimeout: Duration
+    ) {
         self.leader = leader
         self.aggregate = aggregate
+        self.rendezvous = rendezvous
         self.bridge = bridge
+        self.finishTimeout = finishTimeout
     }
 
-    static func start(for run: Run, port: Int, worldSize: Int, token: String, settings: Settings) async throws -> LeaderSide {
+    /// Listens (on the plan's port; on a free one when a derived port is taken), publishes the
+    /// address in the rendezvous file, and starts the aggregate run.
+    static func start(for run: Run, plan: LeaderPlan, worldSize: Int, token: String, settings: Settings) async throws -> LeaderSide {
+        let options = settings.groupLinkOptions
         var machine = LeaderStateMachine.Configuration(
             worldSize: worldSize, groupToken: token, groupName: run.group, leaderRunID: RankIdentity.safeID("\(run.group)-agg"))
-        machine.alignmentWindow = .seconds(10)
+        machine.alignmentWindow = options.alignmentWindow
+        machine.heartbeatTimeout = options.rankTimeout
+        machine.joinTimeout = options.joinTimeout
+        machine.finishDeadline = options.finishTimeout
         var configuration = CoordinatorLeader.Configuration(protocol: machine)
-        configuration.port = port
-        let leader = try await CoordinatorLeader.start(configuration: configuration, logger: settings.logger)
+        configuration.port = plan.port
+        let leader: CoordinatorLeader
+        do {
+            leader = try await CoordinatorLeader.start(configuration: configuration, logger: settings.logger)
+        } catch where !plan.portIsExplicit {
+            settings.logger.notice(
+                "group leader: derived port busy, listening on a free port and publishing it",
+                metadata: ["leader.port": "\(plan.port)", "error": "\(error)"])
+            configuration.port = 0
+            leader = try await CoordinatorLeader.start(configuration: configuration, logger: settings.logger)
+        }
         var aggregateSettings = settings
         aggregateSettings.launch = nil
         aggregateSettings.captureConsole = false
@@ -46,17 +71,27 @@ final class LeaderSide: Sendable {
         let bridge = Task {
             for await event in events { Self.record(event, in: aggregate) }
         }
-        return LeaderSide(leader: leader, aggregate: aggregate, bridge: bridge)
+        do {
+            try plan.rendezvous.publish(.init(host: plan.advertisedHost, port: leader.port, group: run.group, pid: getpid()))
+        } catch {
+            settings.logger.warning(
+                "group leader: cannot write the rendezvous file; ranks find the leader only through the environment",
+                metadata: ["rendezvous": "\(plan.rendezvous.path)", "error": "\(error)"])
+        }
+        return LeaderSide(
+            leader: leader, aggregate: aggregate, rendezvous: plan.rendezvous, bridge: bridge,
+            finishTimeout: options.finishTimeout)
     }
 
     /// Waits for every rank's finish (or death, or the deadline), writes the group summary, and
     /// finishes the aggregate run.
     func finish() async {
         do {
-            _ = try await leader.requestFinish(deadline: .seconds(60))
+            _ = try await leader.requestFinish(deadline: finishTimeout)
         } catch {
             aggregate.summary.set("group_state", "leader stopped before the group finished")
         }
+        rendezvous.remove()
         await leader.shutdown()  // ends the event stream, so the bridge drains and returns
         await bridge.value
         await aggregate.finish()

@@ -10,6 +10,9 @@ extension LaunchDetector {
     /// The Kubernetes job (or JobSet) name, for a manifest to set from the Downward API
     /// (`metadata.labels['job-name']`).
     static let kubernetesJobNameKey = "COHORT_KUBERNETES_JOB_NAME"
+    /// The headless Service an Indexed Job's pods are in (`spec.template.spec.subdomain`), for a
+    /// manifest to set: pod 0, the leader, is then `<job>-0.<subdomain>`.
+    static let kubernetesSubdomainKey = "COHORT_KUBERNETES_SUBDOMAIN"
 
     /// The first id in `launchers.md` §1.3 order: explicit → `TORCHELASTIC_RUN_ID` (not `none`) →
     /// Slurm / LSF job id → MPI launch id → Kubernetes job name → `nil` (the leader hands one out).

@@ -17,6 +17,9 @@ extension LaunchDetector {
         if let host = slurmFirstHost() {
             candidates.append(LeaderAddress(host: host, port: port, source: .slurmNodeList))
         }
+        if let host = indexedJobLeaderHost() {
+            candidates.append(LeaderAddress(host: host, port: port, source: .kubernetesIndexedJob))
+        }
         if let worldSize = info.worldSize, worldSize > 1, info.localWorldSize == worldSize {
             candidates.append(LeaderAddress(host: "127.0.0.1", port: port, source: .loopback))
         }
@@ -26,7 +29,7 @@ extension LaunchDetector {
         if let first = candidates.first {
             note("leader candidates: \(candidates.map { "\($0) (\($0.source.rawValue))" }.joined(separator: ", "))")
             if first.port == nil && info.isDistributed {
-                note("leader port not set: the leader picks one (COHORT_LEADER_PORT sets it)")
+                note("leader port not set: every rank derives it from the group id, and the leader also publishes its address in the rendezvous directory (COHORT_LEADER_PORT sets it)")
             }
         } else if info.isDistributed {
             note("no leader address in the environment: set COHORT_LEADER (host:port) or MASTER_ADDR")
@@ -60,6 +63,26 @@ extension LaunchDetector {
             }
         }
         return LeaderAddress(host: parsed.host, port: port, source: .explicit)
+    }
+
+    /// Pod 0 of a Kubernetes Indexed Job through its headless Service: `<job>-0.<subdomain>`, with
+    /// the subdomain from `COHORT_KUBERNETES_SUBDOMAIN` (the Job's `spec.template.spec.subdomain`)
+    /// and the job name from `COHORT_KUBERNETES_JOB_NAME`, else `HOSTNAME` without `-<index>`.
+    mutating func indexedJobLeaderHost() -> String? {
+        guard let index = string("JOB_COMPLETION_INDEX") else { return nil }
+        guard let subdomain = string(Self.kubernetesSubdomainKey) else {
+            note("Kubernetes Indexed Job without \(Self.kubernetesSubdomainKey): pod 0's DNS name is unknown (set it to the headless Service's name, or set COHORT_LEADER)")
+            return nil
+        }
+        let job: String
+        if let name = string(Self.kubernetesJobNameKey) {
+            job = name
+        } else {
+            let host = string("HOSTNAME").map { String($0.prefix { $0 != "." }) } ?? ""
+            guard host.hasSuffix("-" + index), host.count > index.count + 1 else { return nil }
+            job = String(host.dropLast(index.count + 1))
+        }
+        return "\(job)-0.\(subdomain)"
     }
 
     /// The first host of `SLURM_STEP_NODELIST`, else `SLURM_JOB_NODELIST` (where task 0 runs).

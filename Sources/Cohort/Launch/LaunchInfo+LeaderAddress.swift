@@ -2,7 +2,8 @@ extension LaunchInfo {
     /// A place the group's leader (global rank 0) may listen on.
     ///
     /// The port is never torchrun's `MASTER_PORT` (its TCPStore listens there); it is `nil` unless
-    /// `COHORT_LEADER` or `COHORT_LEADER_PORT` gives one, and the leader then picks its own.
+    /// `COHORT_LEADER` or `COHORT_LEADER_PORT` gives one, and every rank then derives the same port
+    /// from the group id (see `LeaderPlan`).
     public struct LeaderAddress: Sendable, Hashable, CustomStringConvertible {
         /// Where a candidate came from.
         public enum Source: String, Sendable, Hashable, CaseIterable {
@@ -14,6 +15,8 @@ extension LaunchInfo {
             case kubeflowMasterAddress
             /// The first host of `SLURM_STEP_NODELIST` (or `SLURM_JOB_NODELIST`), where Slurm puts task 0.
             case slurmNodeList
+            /// Pod 0 of a Kubernetes Indexed Job, `<job>-0.<subdomain>` through its headless Service.
+            case kubernetesIndexedJob
             /// `127.0.0.1`: every rank runs on this host (local world size = world size).
             case loopback
         }

@@ -30,7 +30,7 @@ struct RankIdentity: Sendable, Equatable {
             slot = nil
         }
         guard let slot else { return }
-        group = group ?? launch.groupID.map { $0.replacingOccurrences(of: "/", with: "-") }
+        group = group ?? Self.launchGroup(launch)
         if let group {
             name = name ?? "\(group)-\(slot.label)"
             if runID == nil {
@@ -39,6 +39,11 @@ struct RankIdentity: Sendable, Equatable {
             }
         }
         config = Self.facts(launch)
+    }
+
+    /// The launcher's job id as a group name (`/` is not allowed in group names).
+    static func launchGroup(_ launch: LaunchInfo) -> String? {
+        launch.groupID.map { $0.replacingOccurrences(of: "/", with: "-") }
     }
 
     /// A run id made from `text`: characters W&B does not allow in ids become `-`.

@@ -48,6 +48,14 @@ extension Run {
         if let mode { resolved.mode = mode }
         if let dir { resolved.dir = dir }
         var initialConfig = jsonObject(config)
+        var plan: LeaderPlan?
+        if let launch = resolved.launch, launch.isDistributed, resolved.groupLink, resolved.mode != .disabled {
+            let launchGroup = resolved.group ?? RankIdentity.launchGroup(launch)
+            plan = LeaderPlan(launch: launch, settings: resolved, group: launchGroup)
+            if launchGroup == nil {
+                resolved.group = await MintedGroup.resolve(launch: launch, plan: plan, settings: resolved)
+            }
+        }
         let rank = RankIdentity(settings: resolved)
         resolved.group = rank.group
         resolved.name = rank.name
@@ -56,7 +64,7 @@ extension Run {
         if let facts = rank.config, initialConfig["_cohort"] == nil { initialConfig["_cohort"] = .object(facts) }
         let run = try RunStarter(settings: resolved, config: initialConfig).start()
         if let launch = resolved.launch, launch.isDistributed, run.mode != .disabled, resolved.groupLink {
-            let link = await GroupLink.start(for: run, launch: launch, settings: resolved)
+            let link = await GroupLink.start(for: run, launch: launch, settings: resolved, plan: plan)
             run.groupLink.withLock { $0 = link }
         }
         return run
@@ -90,9 +98,7 @@ struct RunStarter {
         }
         if mode == .disabled { return startDisabled(project: project) }
 
-        let currentDirectory = FileManager.default.currentDirectoryPath
-        let baseDirectory = settings.dir.map { $0.hasPrefix("/") ? $0 : currentDirectory + "/" + $0 } ?? currentDirectory
-        let root = SavePath.normalize(baseDirectory) + "/cohort"
+        let root = settings.cohortRoot
         let resumeFile = ResumeFile(root: root)
         var id = settings.runID
         if settings.resume == .auto, let recorded = resumeFile.read() {

@@ -61,6 +61,8 @@ public struct Settings: Sendable {
     /// Link the ranks of a launched job to their group's leader on rank 0, which logs the group's
     /// aggregate run (`COHORT_GROUP_LINK=false` turns it off; each rank's own run is unaffected).
     public var groupLink: Bool = true
+    /// How ranks find their leader and how the leader judges them (`COHORT_GROUP_*` variables).
+    public var groupLinkOptions = GroupLinkOptions()
     /// The logger for warnings (a smaller step, dropped rows) and diagnostics.
     public var logger: Logger = Logger(label: "cohort")
 
@@ -104,6 +106,7 @@ public struct Settings: Sendable {
             settings.livePollInterval = .milliseconds(milliseconds)
         }
         if let flag = reader.bool("GROUP_LINK") { settings.groupLink = flag }
+        settings.groupLinkOptions = GroupLinkOptions(reader: reader)
         settings.launch = Launch.detect(environment)
         return settings
     }
@@ -128,8 +131,17 @@ public struct Settings: Sendable {
     }
 }
 
+extension Settings {
+    /// `<dir>/cohort` as an absolute path (`dir` defaults to the current directory): where runs live.
+    var cohortRoot: String {
+        let currentDirectory = FileManager.default.currentDirectoryPath
+        let base = dir.map { $0.hasPrefix("/") ? $0 : currentDirectory + "/" + $0 } ?? currentDirectory
+        return SavePath.normalize(base) + "/cohort"
+    }
+}
+
 /// Reads `COHORT_<NAME>`, then `WANDB_<NAME>`.
-private struct EnvironmentReader {
+struct EnvironmentReader {
     let environment: [String: String]
 
     func string(_ name: String, cohortOnly: Bool = false) -> String? {

@@ -154,8 +154,18 @@ extension CoordinatorWorker {
 
     private func connect(generation: UInt64) {
         let codec = self.codec
+        let endpoint: LeaderEndpoint
+        if let resolve = configuration.resolveAddress {
+            guard let resolved = resolve() else {
+                eventLoop.execute { self.connectFailed(generation, error: LeaderAddressUnknown()) }
+                return
+            }
+            endpoint = resolved
+        } else {
+            endpoint = LeaderEndpoint(host: configuration.host, port: configuration.port)
+        }
         CoordinatorSockets.connect(
-            host: configuration.host, port: configuration.port, eventLoop: eventLoop, timeout: configuration.connectTimeout
+            host: endpoint.host, port: endpoint.port, eventLoop: eventLoop, timeout: configuration.connectTimeout
         ) { channel in
             CoordinatorSockets.addCodec(to: channel, codec: codec, handler: WorkerConnectionHandler(worker: self, generation: generation))
         }.whenFailure { error in
@@ -169,6 +179,11 @@ extension CoordinatorWorker {
         clock_gettime(CLOCK_REALTIME, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
+}
+
+/// The worker's address resolver had no leader address yet.
+struct LeaderAddressUnknown: Error, CustomStringConvertible {
+    var description: String { "the leader's address is not known yet" }
 }
 
 /// Feeds one connection's decoded messages and lifecycle to its worker.

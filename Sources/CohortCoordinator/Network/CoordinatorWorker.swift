@@ -29,6 +29,11 @@ public final class CoordinatorWorker: Sendable {
         public var host: String
         /// The leader's port.
         public var port: Int
+        /// Asked before every connection attempt for the leader's address; `nil` from it means
+        /// "not known yet" (the attempt counts as failed and is retried with backoff). When unset,
+        /// `host` and `port` are used. Lets a worker follow a leader that publishes its address
+        /// (a rendezvous file) or moves (a restarted job).
+        public var resolveAddress: (@Sendable () -> LeaderEndpoint?)?
         /// How often the machine's `tick` runs (heartbeats, handshake timeout, finish deadline).
         /// Default 100 ms; keep it well below the heartbeat interval.
         public var tickInterval: Duration = .milliseconds(100)
@@ -45,6 +50,20 @@ public final class CoordinatorWorker: Sendable {
         /// Creates a configuration with the documented defaults.
         public init(protocol: WorkerStateMachine.Configuration, host: String, port: Int) {
             self.protocol = `protocol`
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// Where a leader listens.
+    public struct LeaderEndpoint: Sendable, Hashable {
+        /// A host name or IP address.
+        public var host: String
+        /// The TCP port.
+        public var port: Int
+
+        /// Creates an endpoint.
+        public init(host: String, port: Int) {
             self.host = host
             self.port = port
         }
