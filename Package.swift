@@ -13,6 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // libcurl as a system library; only CohortTransport imports it.
@@ -44,12 +49,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The W&B-compatible server: HTTP (Hummingbird), GraphQL, file_stream, signed blob URLs, RunStore.
+        .target(
+            name: "CohortServer",
+            dependencies: [
+                "CohortModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Test-only helpers: temporary directories, child processes.
         .target(name: "CohortTestSupport", dependencies: ["Cohort", "CohortModel"]),
         .executableTarget(
             name: "CohortCLI",
             dependencies: [
-                "Cohort", "CohortModel", "CohortTransport",
+                "Cohort", "CohortModel", "CohortTransport", "CohortServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +106,13 @@ let package = Package(
         .testTarget(
             name: "CohortTests",
             dependencies: ["Cohort", "CohortCoordinator", "CohortModel", "CohortTestSupport", "CohortTransport", "cohort-fixture"]
+        ),
+        .testTarget(
+            name: "CohortServerTests",
+            dependencies: [
+                "CohortServer", "CohortModel", "CohortTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "CohortCLITests",
