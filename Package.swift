@@ -69,6 +69,8 @@ let package = Package(
             dependencies: [
                 "Cohort", "CohortModel", "CohortTransport", "CohortServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

@@ -22,7 +22,7 @@ public enum CohortServerApp {
     /// Opens everything and builds the application (not yet listening: run `application.runService()`).
     public static func build(configuration: ServerConfiguration, logger: Logger) async throws -> Built {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store = try await StoreFactory.open(configuration: configuration, logger: logger)
+        let store = try await openStore(configuration: configuration, logger: logger)
         try await store.migrate()
         let createdAdminKey = try await AdminKey.bootstrap(store: store, configuration: configuration)
         let signer = try URLSigner.loadOrCreate(in: configuration.dataDirectory)
@@ -33,8 +33,20 @@ public enum CohortServerApp {
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cohort"),
             services: [CrashSweeper(services: services)],
+            onServerRunning: { channel in
+                // The real address (the configured port may be 0); tests and scripts read this line.
+                let port = channel.localAddress?.port ?? configuration.port
+                print("cohort server: listening on http://\(configuration.host):\(port)")
+                fflush(nil)
+            },
             logger: logger)
         return Built(application: application, services: services, createdAdminKey: createdAdminKey)
+    }
+
+    /// Opens (without migrating) the store the configuration names: SQLite under the data
+    /// directory, or PostgreSQL for `databaseURL`.
+    public static func openStore(configuration: ServerConfiguration, logger: Logger) async throws -> any RunStore {
+        try await StoreFactory.open(configuration: configuration, logger: logger)
     }
 
     /// The routes, for `build` and for tests (`HummingbirdTesting`).
@@ -82,7 +94,7 @@ enum AdminKey {
             isAdmin: true, createdAt: Date())
         try await store.insertAPIKey(record)
         let path = configuration.dataDirectory + "/admin-key"
-        FileManager.default.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
         return key
     }
 }
