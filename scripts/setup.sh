@@ -25,3 +25,16 @@ if [ "${#needed[@]}" -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq "${needed[@]}" >/dev/null
 fi
+
+# The official wandb client (PyPI wandb==0.31.0) for the server compatibility tests, in its own
+# virtualenv so the system Python stays untouched. COHORT_WANDB_VENV moves it.
+export COHORT_WANDB_VENV="${COHORT_WANDB_VENV:-/opt/wandb-venv}"
+if ! "$COHORT_WANDB_VENV/bin/python" -c "import sys, wandb; sys.exit(wandb.__version__ != '0.31.0')" 2>/dev/null; then
+    echo "setup: installing wandb==0.31.0 into $COHORT_WANDB_VENV" >&2
+    if ! python3 -m venv "$COHORT_WANDB_VENV" 2>/dev/null; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$COHORT_WANDB_VENV"
+    fi
+    "$COHORT_WANDB_VENV/bin/pip" install --quiet "wandb==0.31.0"
+fi
