@@ -38,3 +38,23 @@ if ! "$COHORT_WANDB_VENV/bin/python" -c "import sys, wandb; sys.exit(wandb.__ver
     fi
     "$COHORT_WANDB_VENV/bin/pip" install --quiet "wandb==0.31.0"
 fi
+
+# PostgreSQL 15 for the server's store conformance suite: started here (a fresh machine runs no
+# services), with a role and database for the tests. COHORT_TEST_POSTGRES_URL tells the tests.
+if [ -z "${COHORT_TEST_POSTGRES_URL:-}" ]; then
+    if ! dpkg -s postgresql >/dev/null 2>&1; then
+        echo "setup: installing postgresql" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq postgresql >/dev/null
+    fi
+    cluster="$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2}')"
+    if [ -n "$cluster" ] && ! pg_lsclusters --no-header | awk 'NR==1 {exit $4!="online"}'; then
+        pg_ctlcluster $cluster start
+    fi
+    su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='cohort'\"" | grep -q 1 ||
+        su postgres -c "psql -qc \"CREATE ROLE cohort LOGIN PASSWORD 'cohort'\""
+    su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='cohort_test'\"" | grep -q 1 ||
+        su postgres -c "createdb -O cohort cohort_test"
+    port="$(pg_lsclusters --no-header | awk 'NR==1 {print $3}')"
+    export COHORT_TEST_POSTGRES_URL="postgres://cohort:cohort@127.0.0.1:${port}/cohort_test"
+fi
