@@ -23,7 +23,7 @@ struct SQLiteRunStoreTests {
         defer { directory.remove() }
         let path = directory.appending("cohort.sqlite")
 
-        let store = try await SQLiteRunStore.open(path: path, logger: Logger(label: "test"))
+        let store = try await SQLiteRunStore.open(path: path, logger: Logger.quiet)
         try await store.migrate()
         try await store.migrate()
         let created = try await store.upsertRun(RunUpsert(key: Self.key), at: Date(timeIntervalSince1970: 1_800_000_000)).run
@@ -31,7 +31,7 @@ struct SQLiteRunStoreTests {
             FileStreamBatch(history: .init(offset: 0, lines: ["{}"])), to: Self.key, at: Date(timeIntervalSince1970: 1_800_000_001))
         await store.close()
 
-        let reopened = try await SQLiteRunStore.open(path: path, logger: Logger(label: "test"))
+        let reopened = try await SQLiteRunStore.open(path: path, logger: Logger.quiet)
         try await reopened.migrate()
         #expect(try await reopened.run(Self.key)?.storageID == created.storageID)
         #expect(try await reopened.history(Self.key, from: 0, to: nil) == ["{}"])
@@ -49,7 +49,7 @@ struct SQLiteRunStoreTests {
         defer { directory.remove() }
         let path = directory.appending("missing-dir/secret-name.sqlite")
         do {
-            _ = try await SQLiteRunStore.open(path: path, logger: Logger(label: "test"))
+            _ = try await SQLiteRunStore.open(path: path, logger: Logger.quiet)
             Issue.record("opened a file in a missing directory")
         } catch {
             #expect(error.code == .unavailable)
@@ -63,7 +63,7 @@ struct SQLiteRunStoreTests {
         let directory = try TemporaryDirectory(prefix: "cohort-sqlite")
         defer { directory.remove() }
         let path = directory.appending("cohort.sqlite")
-        let store = try await SQLiteRunStore.open(path: path, logger: Logger(label: "test"))
+        let store = try await SQLiteRunStore.open(path: path, logger: Logger.quiet)
         try await store.migrate()
         _ = try await Self.rows(path, "DROP TABLE alerts")
         _ = try await store.upsertRun(RunUpsert(key: Self.key), at: Date())

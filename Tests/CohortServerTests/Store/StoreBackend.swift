@@ -19,7 +19,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     static let sqlite = StoreBackend(name: "SQLite") {
         let directory = try TemporaryDirectory(prefix: "cohort-store")
-        let store = try await SQLiteRunStore.open(path: directory.appending("cohort.sqlite"), logger: Logger(label: "test"))
+        let store = try await SQLiteRunStore.open(path: directory.appending("cohort.sqlite"), logger: Logger.quiet)
         return (store, { directory.remove() })
     }
 
@@ -35,5 +35,14 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             throw error
         }
         await store.close()
+    }
+}
+
+extension Logger {
+    /// Warnings and errors only: the store's migration notices would drown the test output.
+    static var quiet: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
     }
 }
