@@ -37,9 +37,12 @@ public protocol RunStore: Sendable {
     /// Applies one file_stream request to a run (history/events appended from their offsets,
     /// ignoring lines already stored; summary replaced; console overwritten from its offset;
     /// `complete` sets the final state) and refreshes its heartbeat. Returns the run afterwards.
-    /// Throws `.notFound` when the run does not exist.
+    /// Throws `.notFound` when the run does not exist, and `.invalid` (storing nothing) for a history
+    /// or events chunk that starts past the lines stored, a negative offset, or a summary line that
+    /// is not a JSON object. Any request brings a crashed run back to running.
     func applyFileStream(_ batch: FileStreamBatch, to key: RunKey, at date: Date) async throws(StoreError) -> RunRecord
-    /// History lines `[from, to)` in order.
+    /// History lines `[from, to)` in order. This and the other per-run readers throw `.notFound`
+    /// for an unknown run.
     func history(_ key: RunKey, from: Int, to: Int?) async throws(StoreError) -> [String]
     /// Events lines `[from, to)` in order.
     func events(_ key: RunKey, from: Int, to: Int?) async throws(StoreError) -> [String]

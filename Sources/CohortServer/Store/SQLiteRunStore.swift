@@ -1,35 +1,650 @@
+import CohortModel
 import Foundation
 import Logging
+import SQLiteNIO
+import Synchronization
 
-/// The embedded store (SQLite). PLACEHOLDER in the skeleton commit: replaced by the real
-/// implementation before the server is usable.
+/// The embedded store: one SQLite file (WAL, foreign keys on, 5 s busy timeout) behind one
+/// connection. Every protocol method runs as one transaction (`BEGIN IMMEDIATE` for writes, so a
+/// second process on the same file waits instead of failing at its first write), and transactions
+/// are serialized by a FIFO gate because statements of two transactions must not interleave on one
+/// connection. All values are bound; no SQL is built from input.
+///
+/// SQLite errors are logged (with their details) and reported as `.unavailable` ("the database is
+/// unavailable"), except constraint violations (`.conflict`); messages never contain the file path.
 final class SQLiteRunStore: RunStore {
-    static func open(path: String, logger: Logger) async throws(StoreError) -> SQLiteRunStore {
-        throw StoreError(.unavailable, "SQLite store not written yet")
+    private let connection: SQLiteConnection
+    private let gate = TransactionGate()
+    private let logger: Logger
+
+    private init(connection: SQLiteConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
     }
 
-    func migrate() async throws(StoreError) {}
-    func insertAPIKey(_ key: APIKeyRecord) async throws(StoreError) {}
-    func apiKey(secretHash: String) async throws(StoreError) -> APIKeyRecord? { nil }
-    func apiKeys() async throws(StoreError) -> [APIKeyRecord] { [] }
-    func revokeAPIKey(id: String, at date: Date) async throws(StoreError) -> Bool { false }
+    /// Opens (creating it if needed) the database at `path` and sets its pragmas. Call `migrate()`
+    /// before use.
+    static func open(path: String, logger: Logger) async throws(StoreError) -> SQLiteRunStore {
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            logger.error("cannot open the SQLite database", metadata: ["path": "\(path)", "error": "\(error)"])
+            throw StoreError(.unavailable, "the database is unavailable")
+        }
+        let store = SQLiteRunStore(connection: connection, logger: logger)
+        do {
+            // busy_timeout replaces sqlite-nio's retry-forever busy handler.
+            _ = try await store.rows("PRAGMA busy_timeout = 5000", [])
+            let mode = try await store.rows("PRAGMA journal_mode = WAL", [])
+            if mode.first?.column("journal_mode")?.string?.lowercased() != "wal" {
+                logger.warning("SQLite did not switch to WAL mode", metadata: ["path": "\(path)"])
+            }
+            // NORMAL is durable across a killed process in WAL mode (only a power loss may drop the
+            // last transactions) and avoids an fsync per file_stream request.
+            _ = try await store.rows("PRAGMA synchronous = NORMAL", [])
+            _ = try await store.rows("PRAGMA foreign_keys = ON", [])
+        } catch {
+            logger.error("cannot configure the SQLite database", metadata: ["path": "\(path)", "error": "\(error)"])
+            try? await connection.close()
+            throw StoreError(.unavailable, "the database is unavailable")
+        }
+        return store
+    }
+
+    // MARK: Migrations
+
+    func migrate() async throws(StoreError) {
+        try await write { tx in
+            _ = try await tx.rows(SQLiteMigrations.bookkeeping)
+            let applied = Set(try await tx.rows("SELECT name FROM schema_migrations").compactMap { $0.text("name") })
+            for migration in SQLiteMigrations.all where !applied.contains(migration.name) {
+                for statement in migration.statements {
+                    _ = try await tx.rows(statement)
+                }
+                _ = try await tx.rows(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    [.text(migration.name), .time(Date())])
+                logger.info("applied store migration", metadata: ["migration": "\(migration.name)"])
+            }
+        }
+    }
+
+    // MARK: API keys
+
+    func insertAPIKey(_ key: APIKeyRecord) async throws(StoreError) {
+        try await write { tx in
+            try await tx.ensureEntity(key.entity, at: key.createdAt)
+            _ = try await tx.rows(
+                """
+                INSERT INTO api_keys (id, secret_hash, label, entity, is_admin, created_at, revoked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.text(key.id), .text(key.secretHash), .text(key.label), .text(key.entity), .bool(key.isAdmin),
+                 .time(key.createdAt), .time(key.revokedAt)])
+        }
+    }
+
+    func apiKey(secretHash: String) async throws(StoreError) -> APIKeyRecord? {
+        try await read { tx in
+            try await tx.rows(
+                "SELECT * FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL", [.text(secretHash)]
+            ).first.map(Self.apiKey(from:))
+        }
+    }
+
+    func apiKeys() async throws(StoreError) -> [APIKeyRecord] {
+        try await read { tx in
+            try await tx.rows("SELECT * FROM api_keys ORDER BY created_at, rowid").map(Self.apiKey(from:))
+        }
+    }
+
+    func revokeAPIKey(id: String, at date: Date) async throws(StoreError) -> Bool {
+        try await write { tx in
+            !(try await tx.rows(
+                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id",
+                [.time(date), .text(id)]
+            ).isEmpty)
+        }
+    }
+
+    private static func apiKey(from row: SQLiteRow) -> APIKeyRecord {
+        APIKeyRecord(
+            id: row.text("id") ?? "", secretHash: row.text("secret_hash") ?? "", label: row.text("label") ?? "",
+            entity: row.text("entity") ?? "", isAdmin: row.int("is_admin") == 1,
+            createdAt: row.date("created_at") ?? .distantPast, revokedAt: row.date("revoked_at"))
+    }
+
+    // MARK: Projects and runs
+
     func upsertRun(_ upsert: RunUpsert, at date: Date) async throws(StoreError) -> (run: RunRecord, inserted: Bool) {
-        throw StoreError(.unavailable, "not written")
+        // Checked before the transaction: bad JSON stores nothing.
+        if let config = upsert.config { _ = try StoreRules.object(config, "config") }
+        if let summary = upsert.summaryMetrics { _ = try StoreRules.object(summary, "summaryMetrics") }
+
+        return try await write { tx in
+            let key = upsert.key
+            if var run = try await tx.run(key) {
+                let id = run.id
+                if let value = upsert.displayName { run.record.displayName = value }
+                if let value = upsert.groupName { run.record.groupName = value }
+                if let value = upsert.jobType { run.record.jobType = value }
+                if let value = upsert.notes { run.record.notes = value }
+                if let value = upsert.description { run.record.description = value }
+                if let value = upsert.host { run.record.host = value }
+                if let value = upsert.program { run.record.program = value }
+                if let value = upsert.commit { run.record.commit = value }
+                if let value = upsert.repo { run.record.repo = value }
+                if let value = upsert.sweep { run.record.sweep = value }
+                if let value = upsert.tags { run.record.tags = value }
+                if let value = upsert.config { run.record.config = value }
+                if let value = upsert.summaryMetrics {
+                    run.record.summary = try StoreRules.mergeSummary(run.record.summary, value)
+                }
+                if let state = upsert.state {
+                    run.record.state = state
+                } else if run.record.state == .crashed {
+                    run.record.state = .running  // heard from again
+                }
+                run.record.updatedAt = date
+                run.record.heartbeatAt = date
+                let r = run.record
+                _ = try await tx.rows(
+                    """
+                    UPDATE runs SET display_name = ?, group_name = ?, job_type = ?, notes = ?, description = ?,
+                        host = ?, program = ?, git_commit = ?, repo = ?, sweep = ?, tags = ?, config = ?,
+                        summary = ?, state = ?, updated_at = ?, heartbeat_at = ?
+                    WHERE id = ?
+                    """,
+                    [.text(r.displayName), .textOrNull(r.groupName), .textOrNull(r.jobType), .textOrNull(r.notes), .textOrNull(r.description),
+                     .textOrNull(r.host), .textOrNull(r.program), .textOrNull(r.commit), .textOrNull(r.repo), .textOrNull(r.sweep),
+                     .text(StoreRules.encodeTags(r.tags)), .text(r.config), .text(r.summary),
+                     .text(r.state.rawValue), .time(date), .time(date), .integer(id)])
+                return (r, false)
+            }
+
+            try await tx.ensureEntity(key.entity, at: date)
+            _ = try await tx.rows(
+                "INSERT INTO projects (entity, name, created_at) VALUES (?, ?, ?) ON CONFLICT (entity, name) DO NOTHING",
+                [.text(key.entity), .text(key.project), .time(date)])
+            guard let projectID = try await tx.rows(
+                "SELECT id FROM projects WHERE entity = ? AND name = ?", [.text(key.entity), .text(key.project)]
+            ).first?.int("id") else {
+                throw StoreError(.unavailable, "the database is unavailable")
+            }
+            let count = try await tx.rows(
+                "SELECT count(*) AS n FROM runs WHERE project_id = ?", [.integer(projectID)]
+            ).first?.int("n") ?? 0
+            let summary = try upsert.summaryMetrics.map { try StoreRules.mergeSummary("{}", $0) } ?? "{}"
+            let record = RunRecord(
+                storageID: StoreRules.newStorageID(), key: key,
+                displayName: upsert.displayName ?? StoreRules.generatedName(ordinal: count + 1),
+                groupName: upsert.groupName, jobType: upsert.jobType, notes: upsert.notes,
+                description: upsert.description, host: upsert.host, program: upsert.program, commit: upsert.commit,
+                repo: upsert.repo, sweep: upsert.sweep, tags: upsert.tags ?? [], config: upsert.config ?? "{}",
+                summary: summary, state: upsert.state ?? .running, createdAt: date, updatedAt: date, heartbeatAt: date)
+            _ = try await tx.rows(
+                """
+                INSERT INTO runs (storage_id, project_id, name, display_name, group_name, job_type, notes, description,
+                    host, program, git_commit, repo, sweep, tags, config, summary, state, created_at, updated_at,
+                    heartbeat_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.text(record.storageID), .integer(projectID), .text(key.name), .text(record.displayName),
+                 .textOrNull(record.groupName), .textOrNull(record.jobType), .textOrNull(record.notes), .textOrNull(record.description),
+                 .textOrNull(record.host), .textOrNull(record.program), .textOrNull(record.commit), .textOrNull(record.repo),
+                 .textOrNull(record.sweep), .text(StoreRules.encodeTags(record.tags)), .text(record.config),
+                 .text(record.summary), .text(record.state.rawValue), .time(date), .time(date), .time(date)])
+            return (record, true)
+        }
     }
-    func run(_ key: RunKey) async throws(StoreError) -> RunRecord? { nil }
-    func runs(entity: String, project: String) async throws(StoreError) -> [RunRecord] { [] }
-    func projects(entity: String) async throws(StoreError) -> [ProjectRecord] { [] }
+
+    func run(_ key: RunKey) async throws(StoreError) -> RunRecord? {
+        try await read { tx in try await tx.run(key)?.record }
+    }
+
+    func runs(entity: String, project: String) async throws(StoreError) -> [RunRecord] {
+        try await read { tx in
+            try await tx.rows(
+                Transaction.runSelect + " WHERE p.entity = ? AND p.name = ? ORDER BY r.created_at DESC, r.id DESC",
+                [.text(entity), .text(project)]
+            ).map { Transaction.run(from: $0).record }
+        }
+    }
+
+    func projects(entity: String) async throws(StoreError) -> [ProjectRecord] {
+        try await read { tx in
+            try await tx.rows(
+                """
+                SELECT p.name AS name, count(r.id) AS run_count, max(r.heartbeat_at) AS last_activity
+                FROM projects p LEFT JOIN runs r ON r.project_id = p.id
+                WHERE p.entity = ? GROUP BY p.id ORDER BY p.name
+                """,
+                [.text(entity)]
+            ).map {
+                ProjectRecord(
+                    entity: entity, name: $0.text("name") ?? "", runCount: $0.int("run_count") ?? 0,
+                    lastActivity: $0.date("last_activity"))
+            }
+        }
+    }
+
+    // MARK: file_stream
+
+    /// Applies one file_stream request. Offsets follow `wandb-protocol.md` §4:
+    ///
+    /// - history and events are append-only. With `n` lines stored, a chunk at offset `o`:
+    ///   lines with index below `n` are a retry of lines already stored and are skipped; the rest are
+    ///   stored at `n`, `n+1`, …. A chunk that starts *past* `n` (`o > n`, a gap) is rejected with
+    ///   `.invalid` and the whole request stores nothing. The official client sends strictly
+    ///   sequential requests and takes its starting offsets from our own line counts (resume), so a gap
+    ///   means the client and the store disagree; storing lines at their given indices would leave
+    ///   holes that the readers (`history(from:to:)`, line counts, `historyTail`) would then have to
+    ///   explain, while rejecting keeps "line `i` is at index `i`, no holes" true for every run.
+    /// - summary: the chunk's last line (a JSON object) replaces the summary.
+    /// - console (`output.log`): lines overwrite from `o` (line `o` is replaced, and so on);
+    ///   the log line count becomes `max(stored, o + lines)`. A console chunk past the end is stored
+    ///   where it says (the console is a screen, not a ledger).
+    /// - `uploaded` names are recorded as announced run files (content kept).
+    /// - `complete`: finished when the exit code is 0 or absent, else failed; the exit code is kept.
+    /// - any request (a heartbeat `{}` included) refreshes `heartbeat_at` and brings a crashed run
+    ///   back to running.
     func applyFileStream(_ batch: FileStreamBatch, to key: RunKey, at date: Date) async throws(StoreError) -> RunRecord {
-        throw StoreError(.unavailable, "not written")
+        if let summary = batch.summary, let last = summary.lines.last {
+            _ = try StoreRules.object(last, "the summary line")
+        }
+        for (name, chunk) in [("history", batch.history), ("events", batch.events), ("console", batch.console)] {
+            if let chunk, chunk.offset < 0 { throw StoreError(.invalid, "negative \(name) offset \(chunk.offset)") }
+        }
+
+        return try await write { tx in
+            guard var run = try await tx.run(key) else { throw StoreError(.notFound, "no run \(key)") }
+            let id = run.id
+
+            if let chunk = batch.history {
+                run.record.historyLineCount = try await tx.append(
+                    chunk, table: "history_lines", what: "history", run: id, stored: run.record.historyLineCount)
+            }
+            if let chunk = batch.events {
+                run.record.eventsLineCount = try await tx.append(
+                    chunk, table: "events_lines", what: "events", run: id, stored: run.record.eventsLineCount)
+            }
+            if let chunk = batch.console, !chunk.lines.isEmpty {
+                _ = try await tx.rows(
+                    """
+                    INSERT INTO console_lines (run_id, line_no, text)
+                    SELECT ?, ? + j.key, j.value FROM json_each(?) AS j WHERE true
+                    ON CONFLICT (run_id, line_no) DO UPDATE SET text = excluded.text
+                    """,
+                    [.integer(id), .integer(chunk.offset), .text(Self.jsonArray(chunk.lines[...]))])
+                run.record.logLineCount = max(run.record.logLineCount, chunk.offset + chunk.lines.count)
+            }
+            if let last = batch.summary?.lines.last {
+                run.record.summary = last
+            }
+            for name in batch.uploaded {
+                _ = try await tx.rows(
+                    "INSERT INTO run_files (run_id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT (run_id, name) DO NOTHING",
+                    [.integer(id), .text(name), .time(date)])
+            }
+            if batch.complete {
+                run.record.state = StoreRules.finalState(exitCode: batch.exitCode)
+                run.record.exitCode = batch.exitCode
+            } else if run.record.state == .crashed {
+                run.record.state = .running
+            }
+            if batch.preempting { run.record.preempting = true }
+            run.record.updatedAt = date
+            run.record.heartbeatAt = date
+            let r = run.record
+            _ = try await tx.rows(
+                """
+                UPDATE runs SET history_line_count = ?, events_line_count = ?, log_line_count = ?, summary = ?,
+                    state = ?, exit_code = ?, preempting = ?, updated_at = ?, heartbeat_at = ?
+                WHERE id = ?
+                """,
+                [.integer(r.historyLineCount), .integer(r.eventsLineCount), .integer(r.logLineCount), .text(r.summary),
+                 .text(r.state.rawValue), r.exitCode.map { .integer($0) } ?? .null, .bool(r.preempting), .time(date),
+                 .time(date), .integer(id)])
+            return r
+        }
     }
-    func history(_ key: RunKey, from: Int, to: Int?) async throws(StoreError) -> [String] { [] }
-    func events(_ key: RunKey, from: Int, to: Int?) async throws(StoreError) -> [String] { [] }
-    func console(_ key: RunKey) async throws(StoreError) -> [String] { [] }
-    func markSilentRunsCrashed(before: Date, at date: Date) async throws(StoreError) -> [RunKey] { [] }
-    func announceRunFile(_ key: RunKey, name: String, at date: Date) async throws(StoreError) {}
-    func storeRunFile(_ key: RunKey, name: String, digest: String, size: Int, at date: Date) async throws(StoreError) {}
-    func runFiles(_ key: RunKey) async throws(StoreError) -> [RunFileRecord] { [] }
-    func recordAlert(_ alert: AlertRecord, waitDuration: Duration) async throws(StoreError) -> Bool { false }
-    func alerts(_ key: RunKey) async throws(StoreError) -> [AlertRecord] { [] }
-    func close() async {}
+
+    func history(_ key: RunKey, from: Int, to: Int?) async throws(StoreError) -> [String] {
+        try await lines("history_lines", key, from: from, to: to)
+    }
+
+    func events(_ key: RunKey, from: Int, to: Int?) async throws(StoreError) -> [String] {
+        try await lines("events_lines", key, from: from, to: to)
+    }
+
+    func console(_ key: RunKey) async throws(StoreError) -> [String] {
+        try await lines("console_lines", key, from: 0, to: nil)
+    }
+
+    /// `table` is one of three constants, never input.
+    private func lines(_ table: StaticString, _ key: RunKey, from: Int, to: Int?) async throws(StoreError) -> [String] {
+        try await read { tx in
+            let id = try await tx.runID(key)
+            return try await tx.rows(
+                "SELECT text FROM \(table) WHERE run_id = ? AND line_no >= ? AND line_no < ? ORDER BY line_no",
+                [.integer(id), .integer(max(from, 0)), .integer(to ?? Int.max)]
+            ).map { $0.text("text") ?? "" }
+        }
+    }
+
+    func markSilentRunsCrashed(before: Date, at date: Date) async throws(StoreError) -> [RunKey] {
+        try await write { tx in
+            try await tx.rows(
+                """
+                UPDATE runs SET state = 'crashed', updated_at = ?
+                WHERE state = 'running' AND heartbeat_at < ?
+                RETURNING project_id, name
+                """,
+                [.time(date), .time(before)]
+            ).asyncMap { row in
+                let project = try await tx.rows(
+                    "SELECT entity, name FROM projects WHERE id = ?", [.integer(row.int("project_id") ?? 0)]
+                ).first
+                return RunKey(
+                    entity: project?.text("entity") ?? "", project: project?.text("name") ?? "",
+                    name: row.text("name") ?? "")
+            }
+        }
+    }
+
+    // MARK: Run files
+
+    func announceRunFile(_ key: RunKey, name: String, at date: Date) async throws(StoreError) {
+        try await write { tx in
+            let id = try await tx.runID(key)
+            _ = try await tx.rows(
+                "INSERT INTO run_files (run_id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT (run_id, name) DO NOTHING",
+                [.integer(id), .text(name), .time(date)])
+        }
+    }
+
+    func storeRunFile(_ key: RunKey, name: String, digest: String, size: Int, at date: Date) async throws(StoreError) {
+        try await write { tx in
+            let id = try await tx.runID(key)
+            _ = try await tx.rows(
+                """
+                INSERT INTO run_files (run_id, name, digest, size, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (run_id, name) DO UPDATE SET digest = excluded.digest, size = excluded.size,
+                    updated_at = excluded.updated_at
+                """,
+                [.integer(id), .text(name), .text(digest), .integer(size), .time(date)])
+        }
+    }
+
+    func runFiles(_ key: RunKey) async throws(StoreError) -> [RunFileRecord] {
+        try await read { tx in
+            let id = try await tx.runID(key)
+            return try await tx.rows(
+                "SELECT name, digest, size, updated_at FROM run_files WHERE run_id = ? ORDER BY name", [.integer(id)]
+            ).map {
+                RunFileRecord(
+                    name: $0.text("name") ?? "", digest: $0.text("digest"), size: $0.int("size"),
+                    updatedAt: $0.date("updated_at") ?? .distantPast)
+            }
+        }
+    }
+
+    // MARK: Alerts
+
+    func recordAlert(_ alert: AlertRecord, waitDuration: Duration) async throws(StoreError) -> Bool {
+        let wait = Double(waitDuration.components.seconds) + Double(waitDuration.components.attoseconds) / 1e18
+        return try await write { tx in
+            let id = try await tx.runID(alert.key)
+            if let last = try await tx.rows(
+                "SELECT max(created_at) AS last FROM alerts WHERE run_id = ? AND title = ?",
+                [.integer(id), .text(alert.title)]
+            ).first?.date("last"), alert.createdAt.timeIntervalSince(last) < wait {
+                return false
+            }
+            _ = try await tx.rows(
+                "INSERT INTO alerts (run_id, title, text, severity, created_at) VALUES (?, ?, ?, ?, ?)",
+                [.integer(id), .text(alert.title), .text(alert.text), .text(alert.severity.rawValue),
+                 .time(alert.createdAt)])
+            return true
+        }
+    }
+
+    func alerts(_ key: RunKey) async throws(StoreError) -> [AlertRecord] {
+        try await read { tx in
+            let id = try await tx.runID(key)
+            return try await tx.rows(
+                "SELECT title, text, severity, created_at FROM alerts WHERE run_id = ? ORDER BY created_at, id",
+                [.integer(id)]
+            ).map {
+                AlertRecord(
+                    key: key, title: $0.text("title") ?? "", text: $0.text("text") ?? "",
+                    severity: AlertRecord.Severity(rawValue: $0.text("severity") ?? "") ?? .info,
+                    createdAt: $0.date("created_at") ?? .distantPast)
+            }
+        }
+    }
+
+    func close() async {
+        await gate.acquire()
+        defer { gate.release() }
+        do {
+            try await connection.close()
+        } catch {
+            logger.warning("closing the SQLite database failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Transactions
+
+    private func write<T>(_ body: (Transaction) async throws -> T) async throws(StoreError) -> T {
+        try await transaction("BEGIN IMMEDIATE", body)
+    }
+
+    private func read<T>(_ body: (Transaction) async throws -> T) async throws(StoreError) -> T {
+        try await transaction("BEGIN", body)
+    }
+
+    private func transaction<T>(_ begin: StaticString, _ body: (Transaction) async throws -> T) async throws(StoreError) -> T {
+        await gate.acquire()
+        defer { gate.release() }
+        let tx = Transaction(store: self)
+        do {
+            _ = try await rows("\(begin)", [])
+        } catch {
+            throw storeError(error)
+        }
+        do {
+            let result = try await body(tx)
+            _ = try await rows("COMMIT", [])
+            return result
+        } catch {
+            do {
+                _ = try await rows("ROLLBACK", [])
+            } catch let rollback {
+                logger.warning("ROLLBACK failed", metadata: ["error": "\(rollback)"])
+            }
+            throw storeError(error)
+        }
+    }
+
+    private func storeError(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? SQLiteError {
+            switch error.reason {
+            case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintForeignKeyFailed,
+                .constraintNotNullFailed, .constraintCheckFailed:
+                logger.debug("SQLite constraint violation", metadata: ["error": "\(error)"])
+                return StoreError(.conflict, "the request conflicts with stored data")
+            default: break
+            }
+        }
+        logger.error("SQLite failure", metadata: ["error": "\(error)"])
+        return StoreError(.unavailable, "the database is unavailable")
+    }
+
+    /// Runs one statement and collects its rows. Uses the connection's own async `query`, which
+    /// calls back on the thread pool (the `SQLiteDatabase` convenience hops to the event loop per row).
+    fileprivate func rows(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
+        let box = RowBox()
+        try await connection.query(sql, binds) { box.rows.append($0) }
+        return box.rows
+    }
+
+    /// Lines as one bound JSON array, expanded by `json_each` into rows: one statement per chunk.
+    fileprivate static func jsonArray(_ lines: ArraySlice<String>) -> String {
+        JSONWriter.string(.array(lines.map { .string($0) }))
+    }
+
+    /// The statements of one transaction (only valid inside `transaction`).
+    fileprivate struct Transaction {
+        let store: SQLiteRunStore
+
+        func rows(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+            try await store.rows(sql, binds)
+        }
+
+        func ensureEntity(_ name: String, at date: Date) async throws {
+            _ = try await rows(
+                "INSERT INTO entities (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                [.text(name), .time(date)])
+        }
+
+        static let runSelect = """
+            SELECT r.*, p.entity AS entity, p.name AS project FROM runs r JOIN projects p ON p.id = r.project_id
+            """
+
+        func run(_ key: RunKey) async throws -> StoredRun? {
+            try await rows(
+                Self.runSelect + " WHERE p.entity = ? AND p.name = ? AND r.name = ?",
+                [.text(key.entity), .text(key.project), .text(key.name)]
+            ).first.map(Self.run(from:))
+        }
+
+        /// The row id of a run, or `.notFound`.
+        func runID(_ key: RunKey) async throws -> Int {
+            guard let id = try await rows(
+                """
+                SELECT r.id AS id FROM runs r JOIN projects p ON p.id = r.project_id
+                WHERE p.entity = ? AND p.name = ? AND r.name = ?
+                """,
+                [.text(key.entity), .text(key.project), .text(key.name)]
+            ).first?.int("id") else {
+                throw StoreError(.notFound, "no run \(key)")
+            }
+            return id
+        }
+
+        /// Appends an append-only chunk (see `applyFileStream`); returns the new line count.
+        func append(
+            _ chunk: FileStreamBatch.Chunk, table: StaticString, what: String, run id: Int, stored: Int
+        ) async throws -> Int {
+            guard !chunk.lines.isEmpty else { return stored }
+            if chunk.offset > stored {
+                throw StoreError(
+                    .invalid, "\(what) offset \(chunk.offset) is past the \(stored) lines stored (lines would be missing)")
+            }
+            let skip = stored - chunk.offset
+            guard skip < chunk.lines.count else { return stored }  // a pure retry
+            _ = try await rows(
+                "INSERT INTO \(table) (run_id, line_no, text) SELECT ?, ? + j.key, j.value FROM json_each(?) AS j",
+                [.integer(id), .integer(stored), .text(SQLiteRunStore.jsonArray(chunk.lines[(chunk.lines.startIndex + skip)...]))])
+            return chunk.offset + chunk.lines.count
+        }
+
+        static func run(from row: SQLiteRow) -> StoredRun {
+            let key = RunKey(entity: row.text("entity") ?? "", project: row.text("project") ?? "", name: row.text("name") ?? "")
+            let record = RunRecord(
+                storageID: row.text("storage_id") ?? "", key: key, displayName: row.text("display_name") ?? "",
+                groupName: row.text("group_name"), jobType: row.text("job_type"), notes: row.text("notes"),
+                description: row.text("description"), host: row.text("host"), program: row.text("program"),
+                commit: row.text("git_commit"), repo: row.text("repo"), sweep: row.text("sweep"),
+                tags: StoreRules.decodeTags(row.text("tags") ?? "[]"), config: row.text("config") ?? "{}",
+                summary: row.text("summary") ?? "{}",
+                state: RunState(rawValue: row.text("state") ?? "") ?? .running, exitCode: row.int("exit_code"),
+                historyLineCount: row.int("history_line_count") ?? 0, eventsLineCount: row.int("events_line_count") ?? 0,
+                logLineCount: row.int("log_line_count") ?? 0, createdAt: row.date("created_at") ?? .distantPast,
+                updatedAt: row.date("updated_at") ?? .distantPast, heartbeatAt: row.date("heartbeat_at") ?? .distantPast,
+                preempting: row.int("preempting") == 1)
+            return StoredRun(id: row.int("id") ?? 0, record: record)
+        }
+    }
+
+    fileprivate struct StoredRun {
+        var id: Int
+        var record: RunRecord
+    }
+}
+
+/// Rows collected by a query callback; written only on the thread pool during the query, read after it.
+private final class RowBox: @unchecked Sendable {
+    var rows: [SQLiteRow] = []
+}
+
+/// A FIFO async lock: one transaction at a time on the connection, in arrival order.
+final class TransactionGate: Sendable {
+    private struct State {
+        var busy = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLock { state in
+                if state.busy {
+                    state.waiters.append(continuation)
+                    return false
+                }
+                state.busy = true
+                return true
+            }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    /// Hands the gate to the next waiter, or opens it.
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty {
+                state.busy = false
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
+    }
+}
+
+extension SQLiteData {
+    fileprivate static func textOrNull(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
+    fileprivate static func time(_ date: Date?) -> SQLiteData { date.map { .float($0.timeIntervalSince1970) } ?? .null }
+    fileprivate static func bool(_ value: Bool) -> SQLiteData { .integer(value ? 1 : 0) }
+}
+
+extension SQLiteRow {
+    fileprivate func text(_ name: String) -> String? {
+        guard let data = column(name), !data.isNull else { return nil }
+        return data.string
+    }
+
+    fileprivate func int(_ name: String) -> Int? {
+        guard let data = column(name), !data.isNull else { return nil }
+        return data.integer.map { Int($0) }
+    }
+
+    fileprivate func date(_ name: String) -> Date? {
+        guard let data = column(name), !data.isNull, let seconds = data.double else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
+}
+
+extension Array {
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async throws -> [T] {
+        var result: [T] = []
+        result.reserveCapacity(count)
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
 }

@@ -53,13 +53,16 @@ public struct RunRecord: Sendable, Equatable {
     public var updatedAt: Date
     /// The last time the client was heard from (upsert or file_stream).
     public var heartbeatAt: Date
+    /// The client marked the run preempting (`file_stream` `preempting: true`); it may be resumed.
+    public var preempting: Bool
 
     public init(
         storageID: String, key: RunKey, displayName: String, groupName: String? = nil, jobType: String? = nil,
         notes: String? = nil, description: String? = nil, host: String? = nil, program: String? = nil,
         commit: String? = nil, repo: String? = nil, sweep: String? = nil, tags: [String] = [], config: String = "{}",
         summary: String = "{}", state: RunState = .running, exitCode: Int? = nil, historyLineCount: Int = 0,
-        eventsLineCount: Int = 0, logLineCount: Int = 0, createdAt: Date, updatedAt: Date, heartbeatAt: Date
+        eventsLineCount: Int = 0, logLineCount: Int = 0, createdAt: Date, updatedAt: Date, heartbeatAt: Date,
+        preempting: Bool = false
     ) {
         self.storageID = storageID
         self.key = key
@@ -84,6 +87,7 @@ public struct RunRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.heartbeatAt = heartbeatAt
+        self.preempting = preempting
     }
 }
 

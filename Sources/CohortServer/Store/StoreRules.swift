@@ -1,0 +1,85 @@
+import CohortModel
+import Foundation
+
+/// The rules every `RunStore` applies the same way, kept out of the SQL so that the SQLite and
+/// PostgreSQL stores share them: JSON checks, the summary merge, tags as JSON text, generated names.
+enum StoreRules {
+    /// Parses `text` as a JSON object, or throws `.invalid` naming `what`.
+    static func object(_ text: String, _ what: String) throws(StoreError) -> [String: JSONValue] {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(text)
+        } catch {
+            throw StoreError(.invalid, "\(what) is not valid JSON (\(error))")
+        }
+        guard let members = value.objectValue else {
+            throw StoreError(.invalid, "\(what) must be a JSON object")
+        }
+        return members
+    }
+
+    /// `stored` with every top-level key of `update` set to its new value (W&B's `summaryMetrics`
+    /// merge: keys not in the update keep their values; nested objects are replaced, not merged).
+    static func mergeSummary(_ stored: String, _ update: String) throws(StoreError) -> String {
+        let patch = try object(update, "summaryMetrics")
+        // A stored summary that does not parse (it never should) is replaced rather than kept.
+        var members = (try? object(stored, "summary")) ?? [:]
+        for (key, value) in patch { members[key] = value }
+        return JSONWriter.string(.object(members))
+    }
+
+    static func encodeTags(_ tags: [String]) -> String {
+        JSONWriter.string(.array(tags.map { .string($0) }))
+    }
+
+    static func decodeTags(_ text: String) -> [String] {
+        guard let array = (try? JSONParser.parse(text))?.arrayValue else { return [] }
+        return array.compactMap(\.stringValue)
+    }
+
+    /// The state a `complete` file_stream request gives: exit code 0 (or none) is success.
+    static func finalState(exitCode: Int?) -> RunState {
+        (exitCode ?? 0) == 0 ? .finished : .failed
+    }
+
+    /// A readable display name like W&B's: `<adjective>-<noun>-<number>`, where `number` is the run's
+    /// ordinal in its project (the count of runs before it, plus one), so names in a project are unique.
+    static func generatedName(ordinal: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return generatedName(ordinal: ordinal, using: &generator)
+    }
+
+    static func generatedName(ordinal: Int, using generator: inout some RandomNumberGenerator) -> String {
+        let adjective = adjectives.randomElement(using: &generator) ?? "quiet"
+        let noun = nouns.randomElement(using: &generator) ?? "river"
+        return "\(adjective)-\(noun)-\(ordinal)"
+    }
+
+    /// A new opaque storage id (W&B's bucket `id`): `run-` and 16 lowercase hex digits.
+    static func newStorageID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let value = generator.next() as UInt64
+        let hex = String(value, radix: 16)
+        return "run-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    static let adjectives = [
+        "amber", "bold", "brisk", "calm", "clever", "cosmic", "crimson", "dainty", "dashing", "deft", "dry",
+        "eager", "earthy", "fancy", "fearless", "fiery", "fresh", "gentle", "giddy", "golden", "grand",
+        "hardy", "hazy", "honest", "icy", "jolly", "keen", "kind", "lively", "lucky", "lunar", "mellow",
+        "misty", "noble", "olive", "peach", "playful", "polar", "proud", "quiet", "rare", "restful", "rosy",
+        "royal", "rustic", "sage", "scarlet", "serene", "silver", "sleek", "smooth", "snowy", "solar",
+        "stellar", "sunny", "swift", "tidy", "twilight", "upbeat", "vague", "valiant", "vivid", "warm",
+        "wild", "wise", "woven", "zesty",
+    ]
+
+    static let nouns = [
+        "aurora", "bird", "breeze", "brook", "butterfly", "canyon", "cedar", "cloud", "comet", "cosmos",
+        "dawn", "deluge", "dew", "dream", "dust", "eon", "feather", "fern", "field", "firefly", "flower",
+        "fog", "forest", "frost", "galaxy", "glade", "grass", "harbor", "haze", "hill", "lake", "leaf",
+        "meadow", "moon", "morning", "mountain", "night", "oasis", "ocean", "paper", "pine", "planet",
+        "pond", "rain", "resonance", "river", "sea", "shadow", "sky", "smoke", "snow", "sound", "spaceship",
+        "spark", "star", "sun", "sunset", "thunder", "tree", "universe", "valley", "violet", "water",
+        "wave", "wind", "wood",
+    ]
+}
