@@ -88,10 +88,26 @@ struct GraphQLRunPathTests {
         #expect(answer.errorMessages.first?.contains("permission denied") == true)
         #expect(answer.errors.first?["path"] as? [String] == ["upsertBucket"])
         #expect(answer.isNull("data", "upsertBucket"))
+        // wandb-core reports `input: <path> <message>`: the error carries the field's path and location.
+        let location = (answer.errors.first?["locations"] as? [[String: Any]])?.first
+        #expect(location?["line"] as? Int == 3)
         #expect(await harness.store.runs.isEmpty)
+
+        // Reads across entities are refused too.
+        try await harness.upsertTraceRun()
+        let resume = try await harness.post(
+            WandbDocuments.runResumeStatus, operationName: "RunResumeStatus",
+            variables: #"{"project": "proto-research", "entity": "test-entity", "name": "wa5l7hq8"}"#, key: GraphQLHarness.otherKey)
+        #expect(resume.errorMessages.first?.contains("permission denied") == true, "\(resume.text)")
+        #expect(resume.isNull("data", "model"))
+        let organization = try await harness.post(
+            WandbDocuments.organizationCoreWeave, operationName: "OrganizationCoreWeaveOrganizationID",
+            variables: #"{"entityName": "test-entity"}"#, key: GraphQLHarness.otherKey)
+        #expect(organization.errorMessages.first?.contains("permission denied") == true, "\(organization.text)")
 
         let admin = try await harness.upsertTraceRun(key: GraphQLHarness.adminKey)
         #expect(admin.errors.isEmpty, "\(admin.text)")
+        #expect(admin.value("data", "upsertBucket", "inserted") as? Bool == false)
         #expect(admin.value("data", "upsertBucket", "bucket", "project", "entity", "name") as? String == "test-entity")
     }
 

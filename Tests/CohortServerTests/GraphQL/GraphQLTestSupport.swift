@@ -27,9 +27,11 @@ struct GraphQLHarness: Sendable {
                     isAdmin: admin, createdAt: Date()))
         }
         signer = URLSigner(secret: Array(repeating: 7, count: 32))
+        var logger = Logger(label: "graphql-test")
+        logger.logLevel = .warning
         services = ServerServices(
             configuration: ServerConfiguration(dataDirectory: "/nonexistent-cohort-test"), store: store, signer: signer,
-            logger: Logger(label: "graphql-test"), baseURL: Self.baseURL)
+            logger: logger, baseURL: Self.baseURL)
     }
 
     /// The answer to one POST.
