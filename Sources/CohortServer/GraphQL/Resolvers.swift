@@ -126,9 +126,11 @@ enum Resolvers {
             throw GraphQLFailure("unknown alert severity \(String(reflecting: severityName))")
         }
         let wait = input["waitDuration"].integerOrNil ?? defaultAlertWait
-        let alert = AlertRecord(
-            key: RunKey(entity: entity, project: project, name: runName), title: title, text: text, severity: severity,
-            createdAt: ctx.now)
+        let key = RunKey(entity: entity, project: project, name: runName)
+        guard try await ctx.store({ try await $0.run(key) }) != nil else {
+            throw GraphQLFailure("run \(key) not found")
+        }
+        let alert = AlertRecord(key: key, title: title, text: text, severity: severity, createdAt: ctx.now)
         _ = try await ctx.store { try await $0.recordAlert(alert, waitDuration: .milliseconds(wait)) }
         return AlertResult(success: true, clientMutationId: input["clientMutationId"].stringOrNil)
     }

@@ -63,6 +63,20 @@ struct GraphQLEnvelopeTests {
         #expect(flipped.value("data", "project", "run", "notes") as? String == "research run")
     }
 
+    @Test("introspection shows W&B's type names")
+    func introspection() async throws {
+        let harness = try await GraphQLHarness()
+        let answer = try await harness.post(
+            #"{ __schema { queryType { name } mutationType { name } types { name } } }"#, operationName: nil)
+        #expect(answer.errors.isEmpty, "\(answer.text)")
+        #expect(answer.value("data", "__schema", "queryType", "name") as? String == "Query")
+        #expect(answer.value("data", "__schema", "mutationType", "name") as? String == "Mutation")
+        let names = Set((answer.value("data", "__schema", "types") as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+        for name in ["User", "Entity", "Project", "Run", "File", "JSONString", "Duration", "AlertSeverity", "UpsertBucketInput"] {
+            #expect(names.contains(name), "\(name)")
+        }
+    }
+
     @Test("a project without runs is null; a run that does not exist is null")
     func missingProjectAndRun() async throws {
         let harness = try await GraphQLHarness()

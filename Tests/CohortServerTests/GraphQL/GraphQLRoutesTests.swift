@@ -151,6 +151,8 @@ struct GraphQLRunPathTests {
         func bucket(_ field: String) -> Any? { resumed.value("data", "model", "bucket", field) }
         #expect(bucket("name") as? String == "resume-0001")
         #expect(bucket("historyLineCount") as? Int == 3)
+        // Go decodes these into ints: they must be written as integers, not `3.0`.
+        #expect(resumed.text.contains(#""historyLineCount":3,"#), "\(resumed.text)")
         #expect(bucket("eventsLineCount") as? Int == 1)
         #expect(bucket("logLineCount") as? Int == 1)
         #expect(bucket("summaryMetrics") as? String == #"{"v":2}"#)
