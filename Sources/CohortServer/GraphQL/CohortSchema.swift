@@ -1,0 +1,325 @@
+import Foundation
+import GraphQL
+import OrderedCollections
+
+/// The GraphQL schema the official `wandb` client talks to, with W&B's type and field names
+/// (`wandb-protocol.md` §3). A run is W&B's `Run` (reached as `project.bucket` or `project.run`),
+/// a project is `Project` (reached as `model` or `project`). Artifact types and the read queries of
+/// `wandb.Api()` are added to these types later; every answer object is a superset of what the
+/// clients ask, and `JSONString` values travel as JSON text.
+enum CohortSchema {
+    /// The schema, built once. Building fails only on a programming error (caught by the tests).
+    static let shared: GraphQLSchema = {
+        do {
+            return try build()
+        } catch {
+            fatalError("the GraphQL schema is invalid: \(error)")
+        }
+    }()
+
+    // MARK: Scalars and enums
+
+    /// W&B's `JSONString`: JSON text carried as a GraphQL string, both ways. An object or list sent
+    /// in its place is accepted and turned into its JSON text.
+    static let jsonString = try! GraphQLScalarType(
+        name: "JSONString",
+        description: "JSON text, carried as a string both ways.",
+        serialize: { value in
+            if let text = value as? String { return .string(text) }
+            if let map = value as? Map {
+                if case .string = map { return map }
+                return .string(try JSONText.encode(map))
+            }
+            throw GraphQLError(message: "JSONString cannot represent \(value)")
+        },
+        parseValue: { value in
+            switch value {
+            case .string: return value
+            case .dictionary, .array: return .string(try JSONText.encode(value))
+            case .null, .undefined: return value
+            default: throw GraphQLError(message: "JSONString expects JSON text as a string, not \(value.typeDescription)")
+            }
+        },
+        parseLiteral: { ast in
+            guard let string = ast as? StringValue else {
+                throw GraphQLError(message: "JSONString expects a string literal holding JSON text", nodes: [ast])
+            }
+            return .string(string.value)
+        })
+
+    /// W&B's `Duration` as `NotifyScriptableRunAlert.waitDuration` uses it: whole milliseconds.
+    static let duration = try! GraphQLScalarType(
+        name: "Duration",
+        description: "A duration in whole milliseconds.",
+        serialize: { value in
+            if let int = value as? Int { return .number(Number(int)) }
+            if let map = value as? Map { return map }
+            throw GraphQLError(message: "Duration cannot represent \(value)")
+        },
+        parseValue: { value in
+            if case .null = value { return value }
+            if let ms = value.integerOrNil, ms >= 0 { return .number(Number(ms)) }
+            if let text = value.stringOrNil, let ms = Int64(text), ms >= 0 { return .number(Number(ms)) }
+            throw GraphQLError(message: "Duration expects a whole, non-negative number of milliseconds")
+        },
+        parseLiteral: { ast in
+            if let int = ast as? IntValue, let ms = Int64(int.value), ms >= 0 { return .number(Number(ms)) }
+            if let string = ast as? StringValue, let ms = Int64(string.value), ms >= 0 { return .number(Number(ms)) }
+            throw GraphQLError(message: "Duration expects a whole, non-negative number of milliseconds", nodes: [ast])
+        })
+
+    static let alertSeverity = try! GraphQLEnumType(
+        name: "AlertSeverity",
+        values: [
+            "INFO": GraphQLEnumValue(value: .string("INFO")),
+            "WARN": GraphQLEnumValue(value: .string("WARN")),
+            "ERROR": GraphQLEnumValue(value: .string("ERROR")),
+        ])
+
+    // MARK: Building
+
+    /// Holds a type that later types refer back to (`Project.bucket` → `Run` → `Run.project`).
+    private final class Forward {
+        var run: GraphQLObjectType?
+    }
+
+    static func build() throws -> GraphQLSchema {
+        let string = GraphQLString, int = GraphQLInt, bool = GraphQLBoolean, id = GraphQLID
+
+        // Organization, Entity
+        let organization = try GraphQLObjectType(
+            name: "Organization",
+            fields: [
+                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(OrganizationNode.self) { o, _, _ in o.id }),
+                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(OrganizationNode.self) { o, _, _ in o.name }),
+                "coreWeaveOrganizationId": GraphQLField(
+                    type: string, resolve: Resolve.on(OrganizationNode.self) { _, _, _ in nil }),
+            ])
+        let entity = try GraphQLObjectType(
+            name: "Entity",
+            fields: [
+                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(EntityNode.self) { e, _, _ in OpaqueID.make("Entity", e.name) }),
+                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(EntityNode.self) { e, _, _ in e.name }),
+                "isTeam": GraphQLField(type: GraphQLNonNull(bool), resolve: Resolve.on(EntityNode.self) { _, _, _ in false }),
+                // No CoreWeave organizations here: null means "not CoreWeave" to the client.
+                "organization": GraphQLField(type: organization, resolve: Resolve.on(EntityNode.self) { _, _, _ in nil }),
+            ])
+        let entityEdge = try GraphQLObjectType(
+            name: "EntityEdge",
+            fields: ["node": GraphQLField(type: entity, resolve: Resolve.on(EntityNode.self) { e, _, _ in e })])
+        let entityConnection = try GraphQLObjectType(
+            name: "EntityConnection",
+            fields: [
+                "edges": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(entityEdge))),
+                    resolve: Resolve.on([EntityNode].self) { entities, _, _ in entities })
+            ])
+
+        // User (the viewer)
+        let user = try GraphQLObjectType(
+            name: "User",
+            fields: [
+                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(APIKeyRecord.self) { k, _, _ in OpaqueID.make("User", k.id) }),
+                // Keys belong to entities, not people: the entity stands in for the user name.
+                "name": GraphQLField(type: string, resolve: Resolve.on(APIKeyRecord.self) { k, _, _ in k.entity }),
+                "username": GraphQLField(type: string, resolve: Resolve.on(APIKeyRecord.self) { k, _, _ in k.entity }),
+                "entity": GraphQLField(type: string, resolve: Resolve.on(APIKeyRecord.self) { k, _, _ in k.entity }),
+                "email": GraphQLField(type: string, resolve: Resolve.on(APIKeyRecord.self) { _, _, _ in nil }),
+                "admin": GraphQLField(type: bool, resolve: Resolve.on(APIKeyRecord.self) { k, _, _ in k.isAdmin }),
+                "flags": GraphQLField(type: jsonString, resolve: Resolve.on(APIKeyRecord.self) { _, _, _ in "{}" }),
+                "teams": GraphQLField(
+                    type: entityConnection, args: ["first": GraphQLArgument(type: int)],
+                    resolve: Resolve.on(APIKeyRecord.self) { k, _, _ in [EntityNode(name: k.entity)] }),
+            ])
+
+        // ServerInfo
+        let serverFeature = try GraphQLObjectType(
+            name: "ServerFeature",
+            fields: [
+                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(ServerFeatureNode.self) { f, _, _ in f.name }),
+                "isEnabled": GraphQLField(type: GraphQLNonNull(bool), resolve: Resolve.on(ServerFeatureNode.self) { f, _, _ in f.isEnabled }),
+            ])
+        let serverInfo = try GraphQLObjectType(
+            name: "ServerInfo",
+            fields: [
+                // A first server advertises nothing (`wandb-protocol.md` §7).
+                "features": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(serverFeature))),
+                    resolve: Resolve.on(ServerInfoNode.self) { info, _, _ in info.features })
+            ])
+
+        // Project and Run
+        let forward = Forward()
+        let runArgs: GraphQLArgumentConfigMap = [
+            "name": GraphQLArgument(type: GraphQLNonNull(string)),
+            "missingOk": GraphQLArgument(type: bool),
+        ]
+        let project = try GraphQLObjectType(
+            name: "Project",
+            fields: {
+                guard let run = forward.run else { throw GraphQLError(message: "Run type not built") }
+                return [
+                    "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(ProjectNode.self) { p, _, _ in p.id }),
+                    "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(ProjectNode.self) { p, _, _ in p.name }),
+                    "entityName": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(ProjectNode.self) { p, _, _ in p.entity }),
+                    "entity": GraphQLField(
+                        type: GraphQLNonNull(entity), resolve: Resolve.on(ProjectNode.self) { p, _, _ in EntityNode(name: p.entity) }),
+                    "bucket": GraphQLField(type: run, args: runArgs, resolve: Resolve.on(ProjectNode.self, Resolvers.projectRun)),
+                    "run": GraphQLField(type: run, args: runArgs, resolve: Resolve.on(ProjectNode.self, Resolvers.projectRun)),
+                ]
+            })
+        let run = try GraphQLObjectType(
+            name: "Run",
+            fields: [
+                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(RunRecord.self) { r, _, _ in r.storageID }),
+                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(RunRecord.self) { r, _, _ in r.key.name }),
+                "displayName": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.displayName }),
+                "description": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.description }),
+                "notes": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.notes }),
+                "group": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.groupName }),
+                "jobType": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.jobType }),
+                "host": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.host }),
+                "program": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.program }),
+                "commit": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.commit }),
+                "sweepName": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.sweep }),
+                "state": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.state.rawValue }),
+                "tags": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(string))), resolve: Resolve.on(RunRecord.self) { r, _, _ in r.tags }),
+                "config": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.config }),
+                "summaryMetrics": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.summary }),
+                "wandbConfig": GraphQLField(
+                    type: jsonString, args: ["keys": GraphQLArgument(type: GraphQLList(GraphQLNonNull(string)))],
+                    resolve: Resolve.on(RunRecord.self) { r, args, _ in
+                        JSONText.wandbConfig(fromConfig: r.config, keys: args["keys"].stringsOrNil)
+                    }),
+                "historyLineCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.historyLineCount }),
+                "eventsLineCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.eventsLineCount }),
+                "logLineCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.logLineCount }),
+                "historyTail": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self, Resolvers.historyTail)),
+                "eventsTail": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self, Resolvers.eventsTail)),
+                "exitcode": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.exitCode }),
+                "project": GraphQLField(
+                    type: project,
+                    resolve: Resolve.on(RunRecord.self) { r, _, _ in ProjectNode(entity: r.key.entity, name: r.key.project) }),
+            ])
+        forward.run = run
+
+        // Files (run files now; artifact manifests and files later)
+        let file = try GraphQLObjectType(
+            name: "File",
+            fields: [
+                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(FileNode.self) { f, _, _ in f.id }),
+                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(FileNode.self) { f, _, _ in f.name }),
+                "uploadUrl": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.uploadUrl }),
+                "directUrl": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.directUrl }),
+                "uploadHeaders": GraphQLField(
+                    type: GraphQLList(GraphQLNonNull(string)), resolve: Resolve.on(FileNode.self) { f, _, _ in f.uploadHeaders }),
+            ])
+
+        // Query
+        let projectArgs: GraphQLArgumentConfigMap = [
+            "name": GraphQLArgument(type: string),
+            "entityName": GraphQLArgument(type: string),
+        ]
+        let query = try GraphQLObjectType(
+            name: "Query",
+            fields: [
+                "viewer": GraphQLField(type: user, resolve: Resolve.root { _, ctx in ctx.principal }),
+                "serverInfo": GraphQLField(type: serverInfo, resolve: Resolve.root { _, _ in ServerInfoNode(features: []) }),
+                "model": GraphQLField(type: project, args: projectArgs, resolve: Resolve.root(Resolvers.model)),
+                "project": GraphQLField(type: project, args: projectArgs, resolve: Resolve.root(Resolvers.project)),
+                "entity": GraphQLField(
+                    type: entity, args: ["name": GraphQLArgument(type: string)],
+                    resolve: Resolve.root { args, ctx in EntityNode(name: try ctx.entity(args["name"].stringOrNil)) }),
+            ])
+
+        // Mutation
+        let upsertBucketInput = try GraphQLInputObjectType(
+            name: "UpsertBucketInput",
+            fields: [
+                "id": InputObjectField(type: string),
+                "name": InputObjectField(type: string),
+                "groupName": InputObjectField(type: string),
+                "modelName": InputObjectField(type: string),
+                "entityName": InputObjectField(type: string),
+                "description": InputObjectField(type: string),
+                "displayName": InputObjectField(type: string),
+                "notes": InputObjectField(type: string),
+                "commit": InputObjectField(type: string),
+                "config": InputObjectField(type: jsonString),
+                "host": InputObjectField(type: string),
+                "debug": InputObjectField(type: bool),
+                "jobProgram": InputObjectField(type: string),
+                "jobRepo": InputObjectField(type: string),
+                "jobType": InputObjectField(type: string),
+                "state": InputObjectField(type: string),
+                "sweep": InputObjectField(type: string),
+                "tags": InputObjectField(type: GraphQLList(GraphQLNonNull(string))),
+                "summaryMetrics": InputObjectField(type: jsonString),
+                "clientMutationId": InputObjectField(type: string),
+            ])
+        let upsertBucketPayload = try GraphQLObjectType(
+            name: "UpsertBucketPayload",
+            fields: [
+                "bucket": GraphQLField(type: run, resolve: Resolve.on(UpsertBucketResult.self) { p, _, _ in p.run }),
+                "inserted": GraphQLField(type: bool, resolve: Resolve.on(UpsertBucketResult.self) { p, _, _ in p.inserted }),
+                "clientMutationId": GraphQLField(
+                    type: string, resolve: Resolve.on(UpsertBucketResult.self) { p, _, _ in p.clientMutationId }),
+            ])
+        let createRunFilesInput = try GraphQLInputObjectType(
+            name: "CreateRunFilesInput",
+            fields: [
+                "entityName": InputObjectField(type: GraphQLNonNull(string)),
+                "projectName": InputObjectField(type: GraphQLNonNull(string)),
+                "runName": InputObjectField(type: GraphQLNonNull(string)),
+                "files": InputObjectField(type: GraphQLNonNull(GraphQLList(GraphQLNonNull(string)))),
+                "clientMutationId": InputObjectField(type: string),
+            ])
+        let createRunFilesPayload = try GraphQLObjectType(
+            name: "CreateRunFilesPayload",
+            fields: [
+                "runID": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(CreateRunFilesResult.self) { p, _, _ in p.runID }),
+                "uploadHeaders": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(string))),
+                    resolve: Resolve.on(CreateRunFilesResult.self) { p, _, _ in p.uploadHeaders }),
+                "files": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(file))),
+                    resolve: Resolve.on(CreateRunFilesResult.self) { p, _, _ in p.files }),
+                "clientMutationId": GraphQLField(
+                    type: string, resolve: Resolve.on(CreateRunFilesResult.self) { p, _, _ in p.clientMutationId }),
+            ])
+        let alertInput = try GraphQLInputObjectType(
+            name: "NotifyScriptableRunAlertInput",
+            fields: [
+                "entityName": InputObjectField(type: GraphQLNonNull(string)),
+                "projectName": InputObjectField(type: GraphQLNonNull(string)),
+                "runName": InputObjectField(type: GraphQLNonNull(string)),
+                "title": InputObjectField(type: GraphQLNonNull(string)),
+                "text": InputObjectField(type: GraphQLNonNull(string)),
+                "severity": InputObjectField(type: alertSeverity, defaultValue: .string("INFO")),
+                "waitDuration": InputObjectField(type: duration),
+                "clientMutationId": InputObjectField(type: string),
+            ])
+        let alertPayload = try GraphQLObjectType(
+            name: "NotifyScriptableRunAlertPayload",
+            fields: [
+                "success": GraphQLField(type: GraphQLNonNull(bool), resolve: Resolve.on(AlertResult.self) { p, _, _ in p.success }),
+                "clientMutationId": GraphQLField(type: string, resolve: Resolve.on(AlertResult.self) { p, _, _ in p.clientMutationId }),
+            ])
+        let mutation = try GraphQLObjectType(
+            name: "Mutation",
+            fields: [
+                "upsertBucket": GraphQLField(
+                    type: upsertBucketPayload, args: ["input": GraphQLArgument(type: GraphQLNonNull(upsertBucketInput))],
+                    resolve: Resolve.root(Resolvers.upsertBucket)),
+                "createRunFiles": GraphQLField(
+                    type: createRunFilesPayload, args: ["input": GraphQLArgument(type: GraphQLNonNull(createRunFilesInput))],
+                    resolve: Resolve.root(Resolvers.createRunFiles)),
+                "notifyScriptableRunAlert": GraphQLField(
+                    type: alertPayload, args: ["input": GraphQLArgument(type: GraphQLNonNull(alertInput))],
+                    resolve: Resolve.root(Resolvers.notifyScriptableRunAlert)),
+            ])
+
+        return try GraphQLSchema(query: query, mutation: mutation, types: [jsonString, duration, alertSeverity])
+    }
+}
