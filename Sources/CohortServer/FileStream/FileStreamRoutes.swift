@@ -70,9 +70,12 @@ enum FileStreamRoutes {
                 metadata: ["run": "\(key)", "files": "\(parsed.ignoredFiles.joined(separator: ","))"])
         }
 
+        var batch = parsed.batch
+        // Names that could escape the run are dropped rather than refused (a 4xx ends the stream).
+        batch.uploaded = batch.uploaded.filter { (try? BlobPaths.checkedName($0)) != nil }
         let run: RunRecord
         do {
-            run = try await services.store.applyFileStream(parsed.batch, to: key, at: Date())
+            run = try await services.store.applyFileStream(batch, to: key, at: Date())
         } catch {
             throw httpError(for: error, key: key)
         }

@@ -232,4 +232,29 @@ struct BlobRoutesTests {
             #expect(Array(buffer: lastMiB.body) == Array(payload[(19 << 20)...]))
         }
     }
+
+    @Test("over real HTTP: a 20 MB PUT, a ranged GET, HEAD headers, file_stream")
+    func live() async throws {
+        let harness = try await ServerHarness.make()
+        defer { harness.directory.remove() }
+        try await harness.createRun("run1")
+        let payload = (0..<(20 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        try await harness.liveApplication().test(.live) { client in
+            let stored = try await put(client, harness, name: "big.bin", bytes: payload)
+            #expect(stored.status == .ok)
+            #expect(stored.headers[.eTag] == "\"\(Self.md5Hex(payload))\"")
+            let slice = try await get(client, harness, name: "big.bin", headers: [.range: "bytes=1048576-2097151"])
+            #expect(slice.status == .partialContent)
+            #expect(Array(buffer: slice.body) == Array(payload[1_048_576...2_097_151]))
+            let head = try await get(client, harness, name: "big.bin", method: .head)
+            #expect(head.status == .ok)
+            #expect(head.headers[.contentLength] == String(20 << 20))
+            let stream = try await client.execute(
+                uri: ServerHarness.fileStreamURI("run1"), method: .post, headers: harness.authorization(),
+                body: ByteBuffer(string: TraceBodies.long[1]))
+            #expect(stream.status == .ok)
+            #expect(String(buffer: stream.body) == "{}")
+        }
+        #expect(try await harness.store.history(harness.runKey("run1"), from: 0, to: nil).count == 6)
+    }
 }

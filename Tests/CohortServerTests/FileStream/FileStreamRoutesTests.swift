@@ -180,4 +180,19 @@ struct FileStreamRoutesTests {
             #expect(response.headers[.retryAfter] == "5")
         }
     }
+
+    @Test("unknown files are ignored and uploaded names that would escape the run are dropped, not refused")
+    func lenientRoute() async throws {
+        let harness = try await ServerHarness.make()
+        defer { harness.directory.remove() }
+        try await harness.createRun("run1")
+        let body = #"{"files": {"other.bin": {"offset": 0, "content": ["x"]}}, "uploaded": ["media/a.png", "../x", "/etc/passwd", "ok.txt"]}"#
+        try await harness.application().test(.router) { client in
+            let response = try await post(client, harness: harness, run: "run1", body: body)
+            #expect(response.status == .ok)
+        }
+        let batch = try #require(await harness.store.lastBatch)
+        #expect(batch.uploaded == ["media/a.png", "ok.txt"])
+        #expect(batch.history == nil && batch.console == nil)
+    }
 }

@@ -2,6 +2,7 @@
 // store (written in another branch) merges; then these tests should run against it (or the
 // conformance suite's fixture) and this file goes away. It follows the doc comments of
 // `RunStore` for the methods the routes use; the rest is the simplest faithful version.
+import CohortModel
 @testable import CohortServer
 import Foundation
 
@@ -17,6 +18,8 @@ actor MemoryRunStore: RunStore {
     private var failure: StoreError?
     /// How many times `applyFileStream` was called.
     private(set) var fileStreamCalls = 0
+    /// The last batch `applyFileStream` received.
+    private(set) var lastBatch: FileStreamBatch?
 
     func fail(with error: StoreError?) { failure = error }
 
@@ -53,7 +56,22 @@ actor MemoryRunStore: RunStore {
         if let value = upsert.groupName { run.groupName = value }
         if let value = upsert.jobType { run.jobType = value }
         if let value = upsert.notes { run.notes = value }
+        if let value = upsert.description { run.description = value }
+        if let value = upsert.host { run.host = value }
+        if let value = upsert.program { run.program = value }
+        if let value = upsert.commit { run.commit = value }
+        if let value = upsert.repo { run.repo = value }
+        if let value = upsert.sweep { run.sweep = value }
         if let value = upsert.tags { run.tags = value }
+        if let value = upsert.summaryMetrics {
+            // Merged over the stored summary, key by key.
+            guard case .object(let given)? = try? JSONParser.parse(value) else {
+                throw StoreError(.invalid, "summaryMetrics is not a JSON object")
+            }
+            var merged = (try? JSONParser.parse(run.summary))?.objectValue ?? [:]
+            merged.merge(given) { _, new in new }
+            run.summary = JSONWriter.string(.object(merged))
+        }
         if let value = upsert.config { run.config = value }
         if let value = upsert.state { run.state = value }
         run.updatedAt = date
@@ -83,6 +101,7 @@ actor MemoryRunStore: RunStore {
     func applyFileStream(_ batch: FileStreamBatch, to key: RunKey, at date: Date) async throws(StoreError) -> RunRecord {
         try check()
         fileStreamCalls += 1
+        lastBatch = batch
         guard var run = runsByKey[key] else { throw StoreError(.notFound, "no run \(key)") }
         if let chunk = batch.history { Self.append(chunk, to: &historyLines[key, default: []]) }
         if let chunk = batch.events { Self.append(chunk, to: &eventLines[key, default: []]) }

@@ -49,6 +49,13 @@ struct ServerHarness: Sendable {
         Application(router: CohortServerApp.makeRouter(services: services), logger: services.logger)
     }
 
+    /// The same routes behind a real HTTP server on a free loopback port (for `.live` tests).
+    func liveApplication() -> some ApplicationProtocol {
+        Application(
+            router: CohortServerApp.makeRouter(services: services),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: services.logger)
+    }
+
     func authorization(_ key: String? = nil) -> HTTPFields {
         let token = Data("api:\(key ?? self.key)".utf8).base64EncodedString()
         return [.authorization: "Basic \(token)", .contentType: "application/json"]
