@@ -26,6 +26,7 @@ public enum CohortServerApp {
         try await store.migrate()
         let createdAdminKey = try await AdminKey.bootstrap(store: store, configuration: configuration)
         let signer = try URLSigner.loadOrCreate(in: configuration.dataDirectory)
+        BlobStore(dataDirectory: configuration.dataDirectory).removeTemporaryFiles()  // uploads cut off by a crash
         let baseURL = configuration.baseURL ?? "http://\(configuration.host):\(configuration.port)"
         let services = ServerServices(configuration: configuration, store: store, signer: signer, logger: logger, baseURL: baseURL)
         let router = makeRouter(services: services)
@@ -36,6 +37,7 @@ public enum CohortServerApp {
             onServerRunning: { channel in
                 // The real address (the configured port may be 0); tests and scripts read this line.
                 let port = channel.localAddress?.port ?? configuration.port
+                if configuration.baseURL == nil { services.updateBaseURL("http://\(configuration.host):\(port)") }
                 print("cohort server: listening on http://\(configuration.host):\(port)")
                 fflush(nil)
             },

@@ -1,5 +1,13 @@
 public import Foundation
 public import Logging
+import Synchronization
+
+/// A string shared between the routes and the code that learns the server's real address.
+final class SharedString: Sendable {
+    private let value: Mutex<String>
+    init(_ value: String) { self.value = Mutex(value) }
+    func withLock<T>(_ body: (inout String) -> T) -> T { value.withLock { body(&$0) } }
+}
 
 /// What every route handler shares: the store, the blob directory, the URL signer, the
 /// configuration and the logger.
@@ -8,15 +16,22 @@ public struct ServerServices: Sendable {
     public let store: any RunStore
     public let signer: URLSigner
     public let logger: Logger
-    /// The URL clients reach the server at, without a trailing slash.
-    public let baseURL: String
+    /// The URL clients reach the server at, without a trailing slash. Set once the server
+    /// listens when it was started on port 0 without `--base-url`.
+    public var baseURL: String { baseURLBox.withLock { $0 } }
+    private let baseURLBox: SharedString
 
     public init(configuration: ServerConfiguration, store: any RunStore, signer: URLSigner, logger: Logger, baseURL: String) {
         self.configuration = configuration
         self.store = store
         self.signer = signer
         self.logger = logger
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        baseURLBox = SharedString(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)
+    }
+
+    /// Replaces the base URL (used when the real port is known only after binding).
+    func updateBaseURL(_ url: String) {
+        baseURLBox.withLock { $0 = url.hasSuffix("/") ? String(url.dropLast()) : url }
     }
 
     /// An absolute signed URL for `path` (percent-encoded, starting with `/`).

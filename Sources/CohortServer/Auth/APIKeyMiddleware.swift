@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Requires a live API key (HTTP Basic, any user, the key as password) on every route behind it,
 /// and puts the key's record in the context. A missing or unknown key is a 401 that says how to
@@ -20,7 +21,11 @@ struct APIKeyMiddleware: RouterMiddleware {
         do {
             record = try await store.apiKey(secretHash: APIKeys.hash(key))
         } catch {
-            throw HTTPError(.serviceUnavailable, message: "the key store is unavailable; retry later")
+            // 503 + Retry-After: both official clients retry it (a 4xx would end a file_stream).
+            let body = #"{"errors":[{"message":"the server's database is unavailable; retry later"}]}"#
+            return Response(
+                status: .serviceUnavailable, headers: [.retryAfter: "5", .contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         guard let record else {
             throw HTTPError(

@@ -46,7 +46,9 @@ public enum BlobPaths {
     public static func checkedName(_ name: String) throws(InvalidPath) -> String {
         guard !name.isEmpty else { throw InvalidPath(reason: "the file name is empty") }
         guard name.utf8.count <= maximumNameLength else { throw InvalidPath(reason: "the file name is too long") }
-        guard !name.contains("\0") else { throw InvalidPath(reason: "the file name contains NUL") }
+        guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw InvalidPath(reason: "the file name contains NUL or another control character")
+        }
         guard !name.contains("\\") else { throw InvalidPath(reason: "the file name contains a backslash") }
         guard !name.hasPrefix("/") else { throw InvalidPath(reason: "the file name is absolute") }
         for component in name.split(separator: "/", omittingEmptySubsequences: false) {

@@ -1,5 +1,6 @@
 @preconcurrency import Crypto
 import Foundation
+import Glibc
 public import NIOCore
 
 /// What the store knows about one blob after writing it.

@@ -106,7 +106,7 @@ enum Resolvers {
         var files: [FileNode] = []
         for name in names {
             try await ctx.store { try await $0.announceRunFile(key, name: name, at: ctx.now) }
-            let url = ctx.services.signedURL(method: "PUT", path: RunNames.runFileStoragePath(key, file: name), now: ctx.now)
+            let url = ctx.services.runFileURL(method: "PUT", key: key, name: name, now: ctx.now)
             files.append(FileNode(id: OpaqueID.make("File", run.storageID, name), name: name, uploadUrl: url))
         }
         return CreateRunFilesResult(

@@ -20,7 +20,7 @@ enum WandbClient {
     /// Runs `script` from `Tests/WandbCompat` against `server`, in `directory`.
     static func run(
         _ script: String, server: ServerProcess, directory: String, extra: [String: String] = [:],
-        timeout: Duration = .seconds(180)
+        timeout: Duration = .seconds(90)
     ) throws -> ChildProcess.Result {
         var environment = [
             "WANDB_BASE_URL": server.baseURL, "WANDB_API_KEY": server.adminKey, "WANDB_MODE": "online",
@@ -29,7 +29,12 @@ enum WandbClient {
             "WANDB_CONSOLE": "wrap", "HOME": directory,
         ]
         environment.merge(extra) { $1 }
-        return try ChildProcess.run(python, [scripts + "/" + script], environment: environment, directory: directory, timeout: timeout)
+        // The test runner blocks some signals and children inherit its mask; wandb stops its
+        // service process with signals, so the script starts with a clean mask.
+        let bootstrap = "import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); "
+            + "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+        return try ChildProcess.run(
+            python, ["-c", bootstrap, scripts + "/" + script], environment: environment, directory: directory, timeout: timeout)
     }
 }
 
@@ -47,7 +52,7 @@ final class ServerProcess {
         let output = dataDirectory + ".stdout"
         process = try ChildProcess.launch(
             "/bin/sh",
-            ["-c", "exec \"$0\" server --port 0 --data \"$1\" \"$@\" > \"$1.stdout\" 2>&1", ChildProcess.product("cohort"), dataDirectory]
+            ["-c", "d=\"$1\"; shift; exec \"$0\" server --port 0 --data \"$d\" \"$@\" > \"$d.stdout\" 2>&1", ChildProcess.product("cohort"), dataDirectory]
                 + arguments,
             environment: ["COHORT_ADMIN_KEY": adminKey])
         guard process.waitForFile(output, containing: "listening on http://", timeout: .seconds(60)) else {

@@ -14,7 +14,8 @@ struct WandbCompatTests {
     @Test("init with group/job type/config/tags/notes, scalar, nested, commit=False and explicit-step logs, summary, save now/end, alert, finish")
     func basicRun() async throws {
         let directory = try TemporaryDirectory(prefix: "cohort-compat")
-        defer { directory.remove() }
+        var passed = false
+        defer { if passed { directory.remove() } }  // kept on failure: client/wandb/ has the client's logs
         let server = try ServerProcess(dataDirectory: directory.appending("server"))
         let client = directory.appending("client")
         try FileManager.default.createDirectory(atPath: client, withIntermediateDirectories: true)
@@ -67,5 +68,6 @@ struct WandbCompatTests {
 
         let console = try await store.console(key)
         #expect(console.contains { $0.contains("stdout line for output.log") })
+        passed = true
     }
 }

@@ -6,14 +6,14 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 
-/// A server over `MemoryRunStore` and a temporary data directory, with one API key for
+/// A server over the real SQLite store (`TestStore`) and a temporary data directory, with one API key for
 /// `test-entity` and one for `other-entity`.
 struct ServerHarness: Sendable {
     static let entity = "test-entity"
     static let project = "proto-research"
 
     let directory: TemporaryDirectory
-    let store: MemoryRunStore
+    let store: TestStore
     let services: ServerServices
     let key: String
     let otherKey: String
@@ -22,7 +22,7 @@ struct ServerHarness: Sendable {
         let directory = try TemporaryDirectory(prefix: "cohort-server")
         var configuration = ServerConfiguration(dataDirectory: directory.path)
         configure(&configuration)
-        let store = MemoryRunStore()
+        let store = try await TestStore()
         let key = APIKeys.generate()
         let otherKey = APIKeys.generate()
         try await store.insertAPIKey(APIKeyRecord(

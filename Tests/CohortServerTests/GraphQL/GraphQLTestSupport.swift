@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 
-/// A router with an in-memory store and three keys: one acting in `test-entity`, one in
+/// A router over the real SQLite store (`TestStore`) and three keys: one acting in `test-entity`, one in
 /// `other-entity`, and an admin key.
 struct GraphQLHarness: Sendable {
     static let userKey = "cohort-" + String(repeating: "u", count: 48)
@@ -14,12 +14,12 @@ struct GraphQLHarness: Sendable {
     static let adminKey = "cohort-" + String(repeating: "a", count: 48)
     static let baseURL = "http://127.0.0.1:18080"
 
-    let store: MemoryRunStore
+    let store: TestStore
     let services: ServerServices
     let signer: URLSigner
 
     init() async throws {
-        store = MemoryRunStore()
+        store = try await TestStore()
         for (key, entity, admin) in [(Self.userKey, "test-entity", false), (Self.otherKey, "other-entity", false), (Self.adminKey, "admin", true)] {
             try await store.insertAPIKey(
                 APIKeyRecord(
