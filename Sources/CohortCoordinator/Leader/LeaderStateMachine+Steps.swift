@@ -27,8 +27,12 @@ extension LeaderStateMachine {
             frontier = cached.ranksOnIt > 1 ? Frontier(step: cached.step, ranksOnIt: cached.ranksOnIt - 1) : nil
         }
         if let closed = lastClosedStep, report.step <= closed {
+            // Its step already has its one row (closed by the window or by capacity): count it, and
+            // say so the first time for this rank, so a gap in the aggregate is never silent.
             ranks[rank].lateReports += 1
-            return closeReadySteps(now: now)
+            let first: [Action] = ranks[rank].lateReports == 1
+                ? [.lateReport(rank: rank, step: report.step, closedThrough: closed)] : []
+            return first + closeReadySteps(now: now)
         }
         if openSteps[report.step] == nil {
             openSteps[report.step] = OpenStep(firstReport: now)

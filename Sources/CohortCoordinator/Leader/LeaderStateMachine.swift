@@ -43,8 +43,11 @@ public struct LeaderStateMachine: Sendable {
         public var joinTimeout: Duration = .seconds(60)
         /// How long the finish barrier waits after `requestFinish` for ranks still running. Default 60 s.
         public var finishDeadline: Duration = .seconds(60)
-        /// The most unclosed steps kept; past it the oldest closes. Default 1024.
-        public var maximumOpenSteps: Int = 1024
+        /// The most unclosed steps kept; past it the oldest closes (logged with the ranks it has;
+        /// reports for it that arrive later are counted as late). It bounds the leader's memory
+        /// (about 100 bytes per open rank-report of a few scalars) and must exceed how far the
+        /// ranks' reports can be apart when they reach the leader. Default 16 384.
+        public var maximumOpenSteps: Int = 16_384
 
         /// Creates a configuration with the documented defaults.
         public init(worldSize: Int, groupToken: String, groupName: String, leaderRunID: String) {
@@ -69,6 +72,9 @@ public struct LeaderStateMachine: Sendable {
         case markDead(rank: Int)
         /// Record that a rank never joined (it stops blocking alignment).
         case markMissing(rank: Int)
+        /// The first report of `rank` that arrived after its step had closed (every later one is
+        /// only counted, in the group summary's `lateReports`); warn about it once.
+        case lateReport(rank: Int, step: Int64, closedThrough: Int64)
         /// Write the group summary; the barrier has passed and nothing more will be aggregated.
         case writeGroupSummary(GroupSummary)
     }
