@@ -139,6 +139,18 @@ extension CoordinatorProtocol {
             #expect(harness.summaries.first?.ranks.map(\.lateReports) == [0, 22])
         }
 
+        @Test("a slow rank opening steps a fast rank skipped (its worker dropped them): rows still close in step order")
+        func outOfOrderOpening() {
+            var harness = LeaderHarness(worldSize: 2)
+            harness.joinAll(0..<2)
+            for step in stride(from: Int64(0), to: 4000, by: 2) { harness.step(0, step, ["m": 1]) }
+            harness.step(0, 3999, ["m": 1])
+            for step in Int64(0)..<4000 { harness.step(1, step, ["m": 3]) }
+            #expect(harness.logged.map(\.step) == Array(0..<4000))
+            #expect(harness.logged.map(\.reportedRanks) == (0..<4000).map { $0 % 2 == 0 || $0 == 3999 ? [0, 1] : [1] })
+            #expect(harness.leader.openStepCount == 0 && harness.leader.lateReportCount == 0)
+        }
+
         @Test("the default cap holds ranks 10,000 steps apart without closing a step early")
         func defaultCapacity() {
             var harness = LeaderHarness(worldSize: 2)

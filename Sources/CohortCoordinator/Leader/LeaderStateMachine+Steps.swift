@@ -36,7 +36,7 @@ extension LeaderStateMachine {
         }
         if openSteps[report.step] == nil {
             openSteps[report.step] = OpenStep(firstReport: now)
-            insertOrdered(report.step)
+            openOrder.insert(report.step)
         }
         // The guard above created the entry; `default` only satisfies the type checker.
         openSteps[report.step, default: OpenStep(firstReport: now)].reports[rank, default: [:]].merge(report.metrics) { $1 }
@@ -95,20 +95,13 @@ extension LeaderStateMachine {
         return lowest.step
     }
 
+    /// The latest open step whose window has passed (O(open steps), on `tick` only).
     private func latestExpiredStep(now: ContinuousClock.Instant) -> Int64? {
-        for step in openOrder.reversed() {
-            if let open = openSteps[step], now >= open.firstReport + configuration.alignmentWindow { return step }
+        var latest: Int64?
+        for (step, open) in openSteps where now >= open.firstReport + configuration.alignmentWindow {
+            if step > latest ?? .min { latest = step }
         }
-        return nil
-    }
-
-    private mutating func insertOrdered(_ step: Int64) {
-        if let last = openOrder.last, last > step {
-            let index = openOrder.firstIndex { $0 > step } ?? openOrder.endIndex
-            openOrder.insert(step, at: index)
-        } else {
-            openOrder.append(step)
-        }
+        return latest
     }
 
     private mutating func closeOldest(reason: StepAggregate.CloseReason) -> Action {
