@@ -38,7 +38,7 @@ final class LeaderSide: Sendable {
         machine.heartbeatTimeout = options.rankTimeout
         machine.joinTimeout = options.joinTimeout
         machine.finishDeadline = options.finishTimeout
-        machine.maximumOpenSteps = options.maximumOpenSteps
+        if let steps = options.maximumOpenSteps { machine.maximumOpenSteps = steps }
         var configuration = CoordinatorLeader.Configuration(protocol: machine)
         configuration.port = plan.port
         let leader: CoordinatorLeader

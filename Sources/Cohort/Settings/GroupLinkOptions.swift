@@ -28,9 +28,10 @@ public struct GroupLinkOptions: Sendable, Equatable {
     public var workerFinishTimeout: Duration = .seconds(10)
     /// The most steps the leader keeps open waiting for every rank (`COHORT_GROUP_MAX_OPEN_STEPS`).
     /// Past it the oldest open step is aggregated with the ranks it has, and reports for it that
-    /// arrive later are counted as `late_reports` in the group summary. Memory: about 100 bytes per
-    /// open rank-report of a few scalars (16 384 steps × 8 ranks ≈ 13 MB). Default 16 384.
-    public var maximumOpenSteps: Int = 16_384
+    /// arrive later are counted as `late_reports` in the group summary. `nil` (the default) sizes
+    /// it by world size: room for 131,072 open rank-reports (about 20–50 MB), at least 1,024 steps
+    /// (`LeaderStateMachine.Configuration.defaultMaximumOpenSteps(worldSize:)`).
+    public var maximumOpenSteps: Int?
     /// How long a rank of a job without a group id waits for rank 0 to publish the group it minted
     /// (`COHORT_GROUP_WAIT_MS`). Default 30 s; past it the rank runs alone, outside any group.
     public var groupWait: Duration = .seconds(30)
