@@ -175,6 +175,129 @@ def machine(swift_version: str, cohort: dict[str, Any], wandb: dict[str, Any]) -
     }
 
 
+# --- Group leader (issue 3) ---------------------------------------------------------------------
+# Parts named group-*.json: `group-overhead-{on,off}-K` and `group-throughput-N-K` are rank 0's
+# report of one `cohort launch` of `CohortBench rank`; `group-inprocess-K` is CohortLeaderBench.
+# W&B has no group leader, so these figures have no wandb column: log() with the link on is compared
+# with Cohort itself with the link off.
+
+
+def is_group_part(path: str) -> bool:
+    """Whether ``path`` is a group-leader part (kept out of the Cohort-vs-wandb table)."""
+    return os.path.basename(path).startswith("group-")
+
+
+def group_report(paths: list[str]) -> dict[str, Any]:
+    """Medians over repetitions of the group-leader parts."""
+    overhead: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
+    throughput: dict[int, list[dict[str, Any]]] = {}
+    inprocess: dict[int, list[dict[str, Any]]] = {}
+    for path in paths:
+        name = os.path.basename(path)
+        with open(path, encoding="utf-8") as file:
+            part = json.load(file)
+        if name.startswith("group-overhead-"):
+            overhead["on" if part["rank"]["link"] else "off"].append(part["rank"])
+        elif name.startswith("group-throughput-"):
+            throughput.setdefault(part["rank"]["world_size"], []).append(part["rank"])
+        elif name.startswith("group-inprocess-"):
+            for entry in part["leader"]:
+                inprocess.setdefault(entry["ranks"], []).append(entry)
+
+    def middle(parts: list[dict[str, Any]], key: str) -> Any:
+        values = [part[key] for part in parts if part.get(key) is not None]
+        return statistics.median(values) if values else None
+
+    result: dict[str, Any] = {"overhead": {}, "throughput": {}}
+    for link, parts in overhead.items():
+        if not parts:
+            continue
+        result["overhead"][link] = {
+            "repetitions": len(parts), "steps": parts[0]["steps"],
+            "ns_per_log_rank0": statistics.median(part["ns_per_log_each"][0] for part in parts),
+            "ns_per_log_rank1": statistics.median(part["ns_per_log_each"][1] for part in parts),
+            "ns_per_log_mean": middle(parts, "ns_per_log_mean"),
+            "ns_per_log_each_run": [part["ns_per_log_each"] for part in parts],
+            "cpu_ns_per_log_mean": statistics.median(sum(part["cpu_ns_per_log_each"]) / 2 for part in parts),
+            "stall_ns_per_log_mean": statistics.median(sum(part["stall_ns_per_log_each"]) / 2 for part in parts),
+            "p50_us_rank0": statistics.median(part["p50_us_each"][0] for part in parts),
+            "p50_us_rank1": statistics.median(part["p50_us_each"][1] for part in parts),
+            "p99_us_rank0": statistics.median(part["p99_us_each"][0] for part in parts),
+            "p99_us_rank1": statistics.median(part["p99_us_each"][1] for part in parts),
+            "aggregate_rows": [part.get("aggregate_rows") for part in parts],
+            "aggregate_rows_expected": parts[0].get("aggregate_rows_expected"),
+            "aggregate_rows_all_ranks": [part.get("aggregate_rows_all_ranks") for part in parts],
+        }
+    on, off = result["overhead"].get("on"), result["overhead"].get("off")
+    if on and off:
+        result["overhead"]["added_ns_per_log"] = on["ns_per_log_mean"] - off["ns_per_log_mean"]
+        result["overhead"]["ratio_on_off"] = on["ns_per_log_mean"] / off["ns_per_log_mean"]
+    for ranks, parts in sorted(throughput.items()):
+        inproc = inprocess.get(ranks, [])
+        result["throughput"][str(ranks)] = {
+            "repetitions": len(parts), "steps": parts[0]["steps"],
+            "reports_aggregated_per_s": middle(parts, "reports_aggregated_per_s"),
+            "reports_aggregated_per_s_each": [part.get("reports_aggregated_per_s") for part in parts],
+            "rank_step_reports_per_s": middle(parts, "rank_step_reports_per_s"),
+            "aligned_steps_per_s": middle(parts, "aligned_steps_per_s"),
+            "aligned_s": middle(parts, "aligned_s"),
+            "aggregate_rows": [part.get("aggregate_rows") for part in parts],
+            "aggregate_rows_all_ranks": [part.get("aggregate_rows_all_ranks") for part in parts],
+            "reports_aggregated": [part.get("reports_aggregated") for part in parts],
+            "reports_sent": parts[0].get("reports_sent"),
+            "dropped_reports": [part.get("dropped_reports") for part in parts],
+            "inprocess_reports_per_s": statistics.median(e["reports_per_s"] for e in inproc) if inproc else None,
+        }
+    return result
+
+
+def group_markdown(report: dict[str, Any]) -> str:
+    """The group-leader figures as markdown."""
+    lines = []
+    overhead = report["overhead"]
+    if overhead.get("on") and overhead.get("off"):
+        on, off = overhead["on"], overhead["off"]
+        lines += [
+            f"log() with the group link on vs off (2 ranks of `cohort launch`, {on['steps']:,} rows of 3 scalars each; "
+            f"median of {on['repetitions']}; W&B has no group link, so Cohort is compared with itself)",
+            "",
+            "| figure | link on | link off | on − off |",
+            "|---|---:|---:|---:|",
+        ]
+        for label, key, unit in [
+            ("ns per log(), mean of the 2 ranks", "ns_per_log_mean", 1),
+            ("ns per log(), rank 0 (leader + worker)", "ns_per_log_rank0", 1),
+            ("ns per log(), rank 1 (worker)", "ns_per_log_rank1", 1),
+            ("CPU ns per log() (logging thread's CPU time), mean of the 2 ranks", "cpu_ns_per_log_mean", 1),
+            ("ns per log() spent in calls over 20 µs (preempted), mean of the 2 ranks", "stall_ns_per_log_mean", 1),
+            ("p50 µs, rank 0", "p50_us_rank0", 1), ("p50 µs, rank 1", "p50_us_rank1", 1),
+            ("p99 µs, rank 0", "p99_us_rank0", 1), ("p99 µs, rank 1", "p99_us_rank1", 1),
+        ]:
+            lines.append(f"| {label} | {number(on[key])} | {number(off[key])} | {on[key] - off[key]:+.3g} |")
+        met = "yes" if overhead["added_ns_per_log"] < 1000 else "**no**"
+        cpu_added = on["cpu_ns_per_log_mean"] - off["cpu_ns_per_log_mean"]
+        lines += [
+            "",
+            f"Added wall time {overhead['added_ns_per_log']:+.0f} ns per log() (on/off ratio {overhead['ratio_on_off']:.2f}); "
+            f"target < 1 µs: {met}. Added CPU time of the logging thread {cpu_added:+.0f} ns per log() "
+            f"(on/off ratio {on['cpu_ns_per_log_mean'] / off['cpu_ns_per_log_mean']:.2f}). Aggregate rows with the link on: {on['aggregate_rows']} of "
+            f"{on['aggregate_rows_expected']} (rows holding both ranks: {on['aggregate_rows_all_ranks']}).",
+            "",
+        ]
+    if report["throughput"]:
+        lines += [
+            "| ranks (processes) | steps × 3 scalars | reports aggregated/s | reports sent/s (ranks × steps ÷ time) | "
+            "aggregate rows (of steps) | rows holding every rank | in-process reports/s (CohortLeaderBench) |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for ranks, row in report["throughput"].items():
+            lines.append(
+                f"| {ranks} | {row['steps']:,} | {number(row['reports_aggregated_per_s'])} | "
+                f"{number(row['rank_step_reports_per_s'])} | {row['aggregate_rows']} | {row['aggregate_rows_all_ranks']} | "
+                f"{number(row['inprocess_reports_per_s'])} |")
+    return "\n".join(lines)
+
+
 def main(arguments: list[str]) -> int:
     """Reads the parts and prints the combined JSON object and the markdown."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -183,6 +306,16 @@ def main(arguments: list[str]) -> int:
     parser.add_argument("--loadavg", default="", help="/proc/loadavg before and after the benchmarks")
     parser.add_argument("parts", nargs="+")
     options = parser.parse_args(arguments)
+    group_paths = [path for path in options.parts if is_group_part(path)]
+    options.parts = [path for path in options.parts if not is_group_part(path)]
+    group = group_report(group_paths) if group_paths else None
+    if not options.parts:  # BENCH_GROUP_ONLY: the group-leader figures alone
+        print(json.dumps({"group": group, "loadavg": options.loadavg, "revision": options.revision}, indent=2, sort_keys=True))
+        print()
+        print(f"Load average {options.loadavg}; Cohort {options.revision}; {options.swift_version}.")
+        print()
+        print(group_markdown(group or {"overhead": {}, "throughput": {}}))
+        return 0
     clients = merge(options.parts)
     cohort, wandb = clients["cohort"], clients["wandb"]
     table, goals = rows(cohort, wandb), targets(cohort, wandb)
@@ -191,6 +324,8 @@ def main(arguments: list[str]) -> int:
         | {"revision": options.revision, "loadavg": options.loadavg},
         "cohort": cohort, "wandb": wandb, "table": table, "targets": goals,
     }
+    if group:
+        combined["group"] = group
     print(json.dumps(combined, indent=2, sort_keys=True, ensure_ascii=False))
     print()
     info = combined["machine"]
@@ -199,6 +334,9 @@ def main(arguments: list[str]) -> int:
           f"wandb {info['wandb']}. Load average {info['loadavg']}.")
     print()
     print(markdown(table, goals))
+    if group:
+        print()
+        print(group_markdown(group))
     return 0
 
 

@@ -4,6 +4,7 @@
 #
 #   Benchmarks/run.sh                  # full run (about 1–2 minutes after the first build)
 #   BENCH_QUICK=1 Benchmarks/run.sh    # small counts, to check that everything works
+#   BENCH_GROUP_ONLY=1 Benchmarks/run.sh   # only the group-leader parts (no wandb needed)
 #
 # Environment: WANDB_VENV (default /opt/wandb-venv) is created with wandb==0.31.0 when it lacks it;
 # BENCH_RESULTS=FILE also writes the output to FILE. Progress goes to stderr, results to stdout.
@@ -31,6 +32,20 @@ else
     LIFECYCLE_PROCESSES=3
 fi
 
+# Group leader (issue 3): ranks are processes started by `cohort launch`. log() cost with the link on
+# and off (2 ranks: rank 0 is leader + worker), and the leader's throughput with 8 and 32 ranks.
+if [[ "${BENCH_QUICK:-0}" == "1" ]]; then
+    GROUP_OVERHEAD_STEPS=20000
+    GROUP_THROUGHPUT_STEPS=2000
+    GROUP_THROUGHPUT_RANKS=(8)
+    GROUP_REPEAT=1
+else
+    GROUP_OVERHEAD_STEPS=200000
+    GROUP_THROUGHPUT_STEPS=5000
+    GROUP_THROUGHPUT_RANKS=(8 32)
+    GROUP_REPEAT=3
+fi
+
 log() { printf 'run.sh: %s\n' "$*" >&2; }
 
 # Builds CohortBench once, in its own scratch directory, and prints the binary's path.
@@ -38,6 +53,40 @@ build_cohort_bench() {
     log "building CohortBench (release) in $SCRATCH"
     (cd "$REPO" && swift build -c release --product CohortBench --scratch-path "$SCRATCH" >&2)
     echo "$(cd "$REPO" && swift build -c release --product CohortBench --scratch-path "$SCRATCH" --show-bin-path)/CohortBench"
+}
+
+# Builds the `cohort` launcher in the same scratch directory and prints the binary's path.
+build_cohort_cli() {
+    log "building cohort (release) in $SCRATCH"
+    (cd "$REPO" && swift build -c release --product cohort --scratch-path "$SCRATCH" >&2)
+    echo "$(cd "$REPO" && swift build -c release --product cohort --scratch-path "$SCRATCH" --show-bin-path)/cohort"
+}
+
+# The group-leader parts: each repetition is one `cohort launch` of `CohortBench rank` (rank 0 prints
+# the group's report). On and off alternate, so drifting load on the machine hits both alike.
+run_group_parts() {
+    local bench="$1" cohort="$2" index ranks leader_bench
+    # The in-process figure (leader and workers in one process, no Run, no journal), for comparison.
+    log "building CohortLeaderBench (release) in $SCRATCH"
+    (cd "$REPO" && swift build -c release --product CohortLeaderBench --scratch-path "$SCRATCH" >&2)
+    leader_bench="$(cd "$REPO" && swift build -c release --product CohortLeaderBench --scratch-path "$SCRATCH" --show-bin-path)/CohortLeaderBench"
+    for index in $(seq "$GROUP_REPEAT"); do
+        log "group-inprocess-$index"
+        "$leader_bench" --ranks "$(IFS=,; echo "${GROUP_THROUGHPUT_RANKS[*]}")" --steps "$GROUP_THROUGHPUT_STEPS" \
+            --metrics 3 2>/dev/null >"$PARTS/group-inprocess-$index.json"
+    done
+    for index in $(seq "$GROUP_REPEAT"); do
+        run_part "group-overhead-on-$index" "$cohort" launch -n 2 -- "$bench" rank \
+            --steps "$GROUP_OVERHEAD_STEPS" --warmup 1000
+        run_part "group-overhead-off-$index" env COHORT_GROUP_LINK=false "$cohort" launch -n 2 -- "$bench" rank \
+            --steps "$GROUP_OVERHEAD_STEPS" --warmup 1000
+    done
+    for ranks in "${GROUP_THROUGHPUT_RANKS[@]}"; do
+        for index in $(seq "$GROUP_REPEAT"); do
+            run_part "group-throughput-$ranks-$index" "$cohort" launch -n "$ranks" -- "$bench" rank \
+                --steps "$GROUP_THROUGHPUT_STEPS" --warmup 1000
+        done
+    done
 }
 
 # Makes sure $VENV has wandb==$WANDB_VERSION (creating the virtualenv if needed).
@@ -61,9 +110,10 @@ run_part() {
 }
 
 main() {
-    local bench swift_version revision load_before
+    local bench cohort swift_version revision load_before
     bench="$(build_cohort_bench)"
-    ensure_wandb
+    cohort="$(build_cohort_cli)"
+    if [[ "${BENCH_GROUP_ONLY:-0}" != "1" ]]; then ensure_wandb; fi
     swift_version="$(swift --version 2>/dev/null | head -n 1)"
     revision="$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
 
@@ -79,6 +129,14 @@ main() {
     local python="$VENV/bin/python" script="$REPO/Benchmarks/wandb_bench.py"
     # Other work on the machine skews every figure; the report shows the load around the run.
     load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
+
+    run_group_parts "$bench" "$cohort"
+    if [[ "${BENCH_GROUP_ONLY:-0}" == "1" ]]; then
+        python3 "$REPO/Benchmarks/report.py" --swift-version "$swift_version" --revision "$revision" \
+            --loadavg "$load_before before, $(cut -d ' ' -f 1-3 /proc/loadavg) after" "$PARTS"/*.json |
+            tee "${BENCH_RESULTS:-/dev/null}"
+        return
+    fi
 
     run_part cohort-log "$bench" log "${SWIFT_LOG_ARGS[@]}"
     for index in $(seq "$START_PROCESSES"); do

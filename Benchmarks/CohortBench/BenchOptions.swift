@@ -11,6 +11,9 @@ struct BenchOptions: Sendable {
         case start
         /// Peak RSS and `finish()` time after logging `--rows` rows.
         case lifecycle
+        /// One rank of `cohort launch`: `log()` cost with the group link on or off, and the leader's
+        /// aligned steps per second with ranks in separate processes (rank 0 prints the report).
+        case rank
     }
 
     var command: Command
@@ -30,12 +33,15 @@ struct BenchOptions: Sendable {
     /// `Settings.maximumQueuedBytes` for the `lifecycle` benchmark (`--max-queued-bytes`); `nil` keeps
     /// the library's default.
     var maximumQueuedBytes: Int?
+    /// Rows each rank logs, timed, in the `rank` benchmark (`--steps`).
+    var rankSteps = 200_000
 
     /// The usage text printed on a bad command line.
     static let usage = """
         usage: CohortBench log --dir DIR [--rows3 N] [--rows50 N] [--nested N] [--warmup N] [--repeat N]
                CohortBench start --dir DIR [--count N]
                CohortBench lifecycle --dir DIR [--rows N] [--shape scalars3|scalars50|nested] [--max-queued-bytes N]
+               CohortBench rank --dir DIR [--steps N] [--warmup N]   (each rank of `cohort launch`)
         """
 
     /// Parses `arguments` (without the program name); `nil` when they are not understood.
@@ -73,6 +79,7 @@ struct BenchOptions: Sendable {
         case "--count": startCount = number
         case "--rows": lifecycleRows = number
         case "--max-queued-bytes": maximumQueuedBytes = number
+        case "--steps": rankSteps = number
         default: return false
         }
         return true

@@ -9,9 +9,13 @@ guard let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 }
 
 /// Runs the selected benchmark and tags its report with the client's name and version.
-func report(_ options: BenchOptions) async throws -> JSONValue {
+func report(_ options: BenchOptions) async throws -> JSONValue? {
     let body: JSONValue
     switch options.command {
+    case .rank:
+        // Only rank 0 reports (for the whole group).
+        guard let group = try await RankBenchmark.run(options) else { return nil }
+        body = .object(["rank": group])
     case .log: body = try await LogBenchmark.run(options)
     case .start: body = try await StartBenchmark.run(options)
     case .lifecycle: body = try await LifecycleBenchmark.run(options)
@@ -23,7 +27,7 @@ func report(_ options: BenchOptions) async throws -> JSONValue {
 }
 
 do {
-    print(JSONWriter.string(try await report(options)))
+    if let result = try await report(options) { print(JSONWriter.string(result)) }
 } catch {
     FileHandle.standardError.write(Data("CohortBench: \(error)\n".utf8))
     exit(1)

@@ -18,7 +18,7 @@ struct LaunchCommand: ParsableCommand {
     @Option(name: .short, help: "The number of ranks to start.")
     var n: Int
 
-    @Option(name: .long, help: "The group name (default: launch-<random>).")
+    @Option(name: .long, help: "The group name (default: $COHORT_RUN_GROUP when set, else launch-<random>).")
     var group: String?
 
     @Option(name: .long, help: "The port the group's leader listens on (default: a free port).")
@@ -34,15 +34,26 @@ struct LaunchCommand: ParsableCommand {
         if let group, group.isEmpty || group.contains("/") {
             throw ValidationError("--group must be non-empty and contain no '/'")
         }
+        if group == nil, let inherited = Self.inheritedGroup(), inherited.contains("/") {
+            throw ValidationError("COHORT_RUN_GROUP (the default of --group) must contain no '/'")
+        }
     }
 
     func run() throws {
         let arguments = command.first == "--" ? Array(command.dropFirst()) : command
-        let groupName = group ?? "launch-" + String(UUID().uuidString.lowercased().prefix(8))
+        let groupName = group ?? Self.inheritedGroup() ?? "launch-" + String(UUID().uuidString.lowercased().prefix(8))
         let port = try leaderPort ?? FreePort.find()
         let launcher = LocalRanks(worldSize: n, group: groupName, leaderPort: port, arguments: arguments)
         let status = try launcher.runToCompletion()
         throw ExitCode(status)
+    }
+}
+
+extension LaunchCommand {
+    /// The group of the environment (`COHORT_RUN_GROUP`, non-empty), the default of `--group`, so
+    /// `cohort launch` keeps a group set by a config file or an outer job instead of replacing it.
+    static func inheritedGroup(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        environment["COHORT_RUN_GROUP"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

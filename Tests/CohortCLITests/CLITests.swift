@@ -92,6 +92,20 @@ struct CLITests {
         #expect(lines == (0..<3).map { "rank=\($0) world=3 local=\($0)/3 group=g7 cohort=g7 master=127.0.0.1" })
     }
 
+    @Test("cohort launch keeps COHORT_RUN_GROUP from its environment unless --group is given")
+    func launchInheritsGroup() throws {
+        let script = "echo group=$TORCHELASTIC_RUN_ID cohort=$COHORT_RUN_GROUP"
+        let inherited = try ChildProcess.run(
+            ChildProcess.product("cohort"), ["launch", "-n", "2", "--", "/bin/sh", "-c", script],
+            environment: ["COHORT_RUN_GROUP": "from-env"])
+        #expect(inherited.status == 0, "\(inherited.standardError)")
+        #expect(inherited.standardOutput.split(separator: "\n").map(String.init) == Array(repeating: "group=from-env cohort=from-env", count: 2))
+        let explicit = try ChildProcess.run(
+            ChildProcess.product("cohort"), ["launch", "-n", "1", "--group", "flag", "--", "/bin/sh", "-c", script],
+            environment: ["COHORT_RUN_GROUP": "from-env"])
+        #expect(explicit.standardOutput == "group=flag cohort=flag\n")
+    }
+
     @Test("when one rank fails, cohort launch stops the others and exits with its code")
     func launchFailure() throws {
         let started = ContinuousClock.now

@@ -121,6 +121,47 @@ extension CoordinatorProtocol {
             #expect(harness.logged.allSatisfy { $0.reason == .capacity })
         }
 
+        @Test("ranks skewed past the cap: one aggregate per step, in order, and every late report counted and warned once")
+        func skewPastCapacity() {
+            var harness = LeaderHarness(worldSize: 2) { $0.maximumOpenSteps = 8 }
+            harness.joinAll(0..<2)
+            for step in Int64(0)..<30 { harness.step(0, step, ["m": 1]) }  // rank 0 runs 22 steps ahead
+            for step in Int64(0)..<30 { harness.step(1, step, ["m": 3]) }
+            harness.finish(0, finalStep: 29)
+            harness.finish(1, finalStep: 29)
+            #expect(harness.logged.map(\.step) == Array(0..<30))  // exactly one row per step, increasing
+            let capacityClosed = harness.logged.filter { $0.reason == .capacity }
+            #expect(capacityClosed.count == 22 && capacityClosed.allSatisfy { $0.reportedRanks == [0] })
+            #expect(harness.logged.suffix(8).allSatisfy { $0.reportedRanks == [0, 1] && $0.metrics["m"]?.mean == 2 })
+            #expect(harness.leader.lateReportCount == 22)
+            let warnings = harness.actions.filter { if case .lateReport = $0 { true } else { false } }
+            #expect(warnings == [.lateReport(rank: 1, step: 0, closedThrough: 21)])
+            #expect(harness.summaries.first?.ranks.map(\.lateReports) == [0, 22])
+        }
+
+        @Test("a slow rank opening steps a fast rank skipped (its worker dropped them): rows still close in step order")
+        func outOfOrderOpening() {
+            var harness = LeaderHarness(worldSize: 2)
+            harness.joinAll(0..<2)
+            for step in stride(from: Int64(0), to: 4000, by: 2) { harness.step(0, step, ["m": 1]) }
+            harness.step(0, 3999, ["m": 1])
+            for step in Int64(0)..<4000 { harness.step(1, step, ["m": 3]) }
+            #expect(harness.logged.map(\.step) == Array(0..<4000))
+            #expect(harness.logged.map(\.reportedRanks) == (0..<4000).map { $0 % 2 == 0 || $0 == 3999 ? [0, 1] : [1] })
+            #expect(harness.leader.openStepCount == 0 && harness.leader.lateReportCount == 0)
+        }
+
+        @Test("the default cap holds ranks 10,000 steps apart without closing a step early")
+        func defaultCapacity() {
+            var harness = LeaderHarness(worldSize: 2)
+            harness.joinAll(0..<2)
+            for step in Int64(0)..<10_000 { harness.step(0, step, ["m": 1]) }
+            for step in Int64(0)..<10_000 { harness.step(1, step, ["m": 3]) }
+            #expect(harness.logged.count == 10_000)
+            #expect(harness.logged.allSatisfy { $0.reason == .allReported && $0.reportedRanks == [0, 1] })
+            #expect(harness.leader.lateReportCount == 0)
+        }
+
         @Test("a rank that reports the same step twice is merged, the later value winning")
         func sameStepTwice() {
             var harness = LeaderHarness(worldSize: 2)

@@ -174,7 +174,7 @@ extension CoordinatorProtocol {
             #expect(worker.report(step: 4, metrics: ["loss": 4]).isEmpty)  // ignored after finish
             let actions = worker.writabilityChanged(isWritable: true)
             #expect(actions == [
-                .send([Self.step(3), .finish(.init(rank: 1, exitCode: 0, finalStep: 3))]),
+                .send([Self.step(3), .heartbeat(.init(rank: 1, time: 0, droppedReports: 0)), .finish(.init(rank: 1, exitCode: 0, finalStep: 3))]),
                 .close,
                 .finished(.init(delivered: true, undeliveredMessages: 0, droppedReports: 0)),
             ])
@@ -188,8 +188,8 @@ extension CoordinatorProtocol {
             _ = worker.connectionClosed(now: t0, jitter: 1)
             _ = worker.report(step: 1, metrics: ["loss": 1])
             _ = worker.report(step: 2, metrics: ["loss": 2])
-            #expect(worker.finish(exitCode: 1, finalStep: 2, now: t0).isEmpty)
-            _ = worker.tick(now: t0 + .seconds(1), wallTime: 0, jitter: 1)  // reconnecting
+            #expect(worker.finish(exitCode: 1, finalStep: 2, now: t0) == [.connect])  // one attempt at once
+            #expect(worker.tick(now: t0 + .seconds(1), wallTime: 0, jitter: 1).isEmpty)  // it hangs
             let actions = worker.tick(now: t0 + .seconds(10), wallTime: 0, jitter: 1)
             #expect(actions == [.close, .finished(.init(delivered: false, undeliveredMessages: 2, droppedReports: 0))])
             #expect(worker.tick(now: t0 + .seconds(20), wallTime: 0, jitter: 1).isEmpty)
@@ -201,15 +201,61 @@ extension CoordinatorProtocol {
             connect(&worker)
             _ = worker.connectionClosed(now: t0, jitter: 1)
             _ = worker.report(step: 1, metrics: ["loss": 1])
-            #expect(worker.finish(exitCode: 0, finalStep: 1, now: t0).isEmpty)
-            #expect(worker.tick(now: t0 + .seconds(1), wallTime: 0, jitter: 1) == [.connect])
+            #expect(worker.finish(exitCode: 0, finalStep: 1, now: t0) == [.connect])  // no backoff wait
             _ = worker.connectSucceeded(now: t0 + .seconds(1))
             let actions = worker.received(.welcome(Self.welcome), now: t0 + .seconds(1))
             #expect(actions == [
                 .joined(Self.welcome),
-                .send([Self.step(1), .finish(.init(rank: 1, exitCode: 0, finalStep: 1))]),
+                .send([Self.step(1), .heartbeat(.init(rank: 1, time: 0, droppedReports: 0)), .finish(.init(rank: 1, exitCode: 0, finalStep: 1))]),
                 .close,
                 .finished(.init(delivered: true, undeliveredMessages: 0, droppedReports: 0)),
+            ])
+        }
+
+        @Test("finish of a worker whose leader is gone ends as soon as the reconnect is refused")
+        func finishLeaderGone() {
+            var worker = Self.worker()
+            connect(&worker)
+            _ = worker.connectionClosed(now: t0, jitter: 1)  // leader died: backoff
+            _ = worker.report(step: 1, metrics: ["loss": 1])
+            #expect(worker.finish(exitCode: 0, finalStep: 1, now: t0) == [.connect])
+            let actions = worker.connectFailed(now: t0 + .milliseconds(1), jitter: 1)
+            #expect(actions == [.finished(.init(delivered: false, undeliveredMessages: 1, droppedReports: 0))])
+            #expect(worker.connectionState == .finished)
+        }
+
+        @Test("a leader that drops the connection during finish gets one immediate retry, then the finish ends")
+        func finishConnectionLostDuringFinish() {
+            var worker = Self.worker()
+            connect(&worker)
+            _ = worker.writabilityChanged(isWritable: false)
+            _ = worker.report(step: 2, metrics: ["loss": 2])
+            #expect(worker.finish(exitCode: 0, finalStep: 2, now: t0).isEmpty)  // waits for writability
+            #expect(worker.connectionClosed(now: t0, jitter: 1) == [.leaderLost, .connect])
+            #expect(worker.connectFailed(now: t0, jitter: 1) == [.finished(.init(delivered: false, undeliveredMessages: 1, droppedReports: 0))])
+        }
+
+        @Test("a worker that never joined keeps retrying during finish: its leader may still be starting")
+        func finishNeverJoined() {
+            var worker = Self.worker()
+            _ = worker.start(now: t0)
+            #expect(worker.connectFailed(now: t0, jitter: 1) == [.scheduleReconnect(at: t0 + .milliseconds(100))])
+            #expect(worker.finish(exitCode: 0, finalStep: 0, now: t0).isEmpty)
+            #expect(worker.tick(now: t0 + .milliseconds(100), wallTime: 0, jitter: 1) == [.connect])
+            #expect(worker.connectFailed(now: t0 + .milliseconds(100), jitter: 1) == [.scheduleReconnect(at: t0 + .milliseconds(300))])
+        }
+
+        @Test("finish sends the final dropped count before the finish message")
+        func finishCarriesDroppedCount() {
+            var worker = Self.worker { $0.queueCapacity = 1 }
+            connect(&worker)
+            _ = worker.writabilityChanged(isWritable: false)
+            for step in Int64(1)...3 { _ = worker.report(step: step, metrics: ["loss": Double(step)]) }
+            _ = worker.finish(exitCode: 0, finalStep: 3, now: t0)
+            #expect(worker.writabilityChanged(isWritable: true) == [
+                .send([Self.step(3), .heartbeat(.init(rank: 1, time: 0, droppedReports: 2)), .finish(.init(rank: 1, exitCode: 0, finalStep: 3))]),
+                .close,
+                .finished(.init(delivered: true, undeliveredMessages: 0, droppedReports: 2)),
             ])
         }
     }

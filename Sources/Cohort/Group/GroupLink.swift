@@ -15,11 +15,13 @@ final class GroupLink: Sendable {
     private let worker: CoordinatorWorker
     private let leader: LeaderSide?
     private let logger: Logger
+    private let finishTimeout: Duration
 
-    private init(worker: CoordinatorWorker, leader: LeaderSide?, logger: Logger) {
+    private init(worker: CoordinatorWorker, leader: LeaderSide?, logger: Logger, finishTimeout: Duration) {
         self.worker = worker
         self.leader = leader
         self.logger = logger
+        self.finishTimeout = finishTimeout
     }
 
     /// Connects the rank (and on rank 0 starts the leader and the aggregate run), or returns `nil`
@@ -58,6 +60,7 @@ final class GroupLink: Sendable {
             pid: getpid(), groupToken: token, groupName: run.group)
         var machine = WorkerStateMachine.Configuration(hello: hello)
         machine.heartbeatInterval = options.heartbeatInterval
+        machine.finishDeadline = options.workerFinishTimeout
         var configuration = CoordinatorWorker.Configuration(protocol: machine, host: "127.0.0.1", port: plan.port)
         if let leaderSide {
             configuration.port = leaderSide.port
@@ -67,7 +70,7 @@ final class GroupLink: Sendable {
         }
         let worker = CoordinatorWorker(configuration: configuration, logger: logger)
         worker.start()
-        let link = GroupLink(worker: worker, leader: leaderSide, logger: logger)
+        let link = GroupLink(worker: worker, leader: leaderSide, logger: logger, finishTimeout: options.workerFinishTimeout)
         run.writer.setRowObserver { step, row in link.report(step: step, row: row) }
         return link
     }
@@ -80,7 +83,7 @@ final class GroupLink: Sendable {
 
     /// Tells the leader this rank finished and, on rank 0, waits for the group and writes its summary.
     func finish(exitCode: Int32, finalStep: Int64) async {
-        let outcome = await worker.finish(exitCode: exitCode, finalStep: finalStep, deadline: .seconds(10))
+        let outcome = await worker.finish(exitCode: exitCode, finalStep: finalStep, deadline: finishTimeout)
         if !outcome.delivered {
             logger.warning("group leader did not get this rank's finish", metadata: ["undelivered": "\(outcome.undeliveredMessages)"])
         }

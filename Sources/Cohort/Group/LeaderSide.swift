@@ -38,6 +38,7 @@ final class LeaderSide: Sendable {
         machine.heartbeatTimeout = options.rankTimeout
         machine.joinTimeout = options.joinTimeout
         machine.finishDeadline = options.finishTimeout
+        if let steps = options.maximumOpenSteps { machine.maximumOpenSteps = steps }
         var configuration = CoordinatorLeader.Configuration(protocol: machine)
         configuration.port = plan.port
         let leader: CoordinatorLeader
@@ -68,8 +69,11 @@ final class LeaderSide: Sendable {
             throw error
         }
         let events = leader.events
+        let logger = settings.logger
         let bridge = Task {
-            for await event in events { Self.record(event, in: aggregate) }
+            // Steps close in order, so rows arrive at increasing steps; the stream never drops
+            // (the leader pauses reading from workers while this loop is behind).
+            for await event in events { Self.record(event, in: aggregate, logger: logger) }
         }
         do {
             try plan.rendezvous.publish(.init(host: plan.advertisedHost, port: leader.port, group: run.group, pid: getpid()))
@@ -97,7 +101,7 @@ final class LeaderSide: Sendable {
         await aggregate.finish()
     }
 
-    private static func record(_ event: LeaderEvent, in run: Run) {
+    private static func record(_ event: LeaderEvent, in run: Run, logger: Logger) {
         switch event {
         case .aggregate(let step):
             var row: [String: any Loggable] = [:]
@@ -109,7 +113,12 @@ final class LeaderSide: Sendable {
                 if let time = progress.stepTime { row["ranks/rank\(rank)/step_time"] = time.seconds }
             }
             row["ranks/reported"] = step.reportedRanks.count
-            try? run.log(row, step: Int(step.step))  // only fails after finish, when nothing is left to log
+            do {
+                try run.log(row, step: Int(step.step))
+            } catch {
+                // Only after the aggregate run finished, which `finish()` does after the stream ended.
+                logger.warning("group leader: aggregate row not logged", metadata: ["step": "\(step.step)", "error": "\(error)"])
+            }
         case .rankDead(let rank):
             run.summary.set(path: ["ranks", "rank\(rank)", "state"], "dead")
         case .rankMissing(let rank):
@@ -128,6 +137,7 @@ final class LeaderSide: Sendable {
             if let step = rank.finalStep { facts["final_step"] = .int(step) }
             if let id = rank.runID { facts["run_id"] = .string(id) }
             facts["dropped_reports"] = .int(Int64(rank.droppedReports))
+            facts["late_reports"] = .int(Int64(rank.lateReports))
             run.summary.set(path: ["ranks", "rank\(rank.rank)"], JSONValue.object(facts))
         }
         for (name, aggregate) in summary.metrics {

@@ -22,6 +22,16 @@ public struct GroupLinkOptions: Sendable, Equatable {
     /// How long rank 0's `finish` waits for the other ranks to finish (`COHORT_GROUP_FINISH_TIMEOUT_MS`).
     /// Default 60 s.
     public var finishTimeout: Duration = .seconds(60)
+    /// How long a worker rank's `finish` waits to hand its queued reports and its finish to the
+    /// leader (`COHORT_GROUP_WORKER_FINISH_TIMEOUT_MS`). Default 10 s. A worker that was connected
+    /// and whose leader refuses the reconnect during finish (it is gone) stops waiting at once.
+    public var workerFinishTimeout: Duration = .seconds(10)
+    /// The most steps the leader keeps open waiting for every rank (`COHORT_GROUP_MAX_OPEN_STEPS`).
+    /// Past it the oldest open step is aggregated with the ranks it has, and reports for it that
+    /// arrive later are counted as `late_reports` in the group summary. `nil` (the default) sizes
+    /// it by world size: room for 131,072 open rank-reports (about 20–50 MB), at least 1,024 steps
+    /// (`LeaderStateMachine.Configuration.defaultMaximumOpenSteps(worldSize:)`).
+    public var maximumOpenSteps: Int?
     /// How long a rank of a job without a group id waits for rank 0 to publish the group it minted
     /// (`COHORT_GROUP_WAIT_MS`). Default 30 s; past it the rank runs alone, outside any group.
     public var groupWait: Duration = .seconds(30)
@@ -46,5 +56,7 @@ public struct GroupLinkOptions: Sendable, Equatable {
         if let value = duration("GROUP_JOIN_TIMEOUT_MS") { joinTimeout = value }
         if let value = duration("GROUP_FINISH_TIMEOUT_MS") { finishTimeout = value }
         if let value = duration("GROUP_WAIT_MS") { groupWait = value }
+        if let value = duration("GROUP_WORKER_FINISH_TIMEOUT_MS") { workerFinishTimeout = value }
+        if let value = reader.integer("GROUP_MAX_OPEN_STEPS", cohortOnly: true), value > 0 { maximumOpenSteps = value }
     }
 }

@@ -27,12 +27,16 @@ extension LeaderStateMachine {
             frontier = cached.ranksOnIt > 1 ? Frontier(step: cached.step, ranksOnIt: cached.ranksOnIt - 1) : nil
         }
         if let closed = lastClosedStep, report.step <= closed {
+            // Its step already has its one row (closed by the window or by capacity): count it, and
+            // say so the first time for this rank, so a gap in the aggregate is never silent.
             ranks[rank].lateReports += 1
-            return closeReadySteps(now: now)
+            let first: [Action] = ranks[rank].lateReports == 1
+                ? [.lateReport(rank: rank, step: report.step, closedThrough: closed)] : []
+            return first + closeReadySteps(now: now)
         }
         if openSteps[report.step] == nil {
             openSteps[report.step] = OpenStep(firstReport: now)
-            insertOrdered(report.step)
+            openOrder.insert(report.step)
         }
         // The guard above created the entry; `default` only satisfies the type checker.
         openSteps[report.step, default: OpenStep(firstReport: now)].reports[rank, default: [:]].merge(report.metrics) { $1 }
@@ -91,20 +95,13 @@ extension LeaderStateMachine {
         return lowest.step
     }
 
+    /// The latest open step whose window has passed (O(open steps), on `tick` only).
     private func latestExpiredStep(now: ContinuousClock.Instant) -> Int64? {
-        for step in openOrder.reversed() {
-            if let open = openSteps[step], now >= open.firstReport + configuration.alignmentWindow { return step }
+        var latest: Int64?
+        for (step, open) in openSteps where now >= open.firstReport + configuration.alignmentWindow {
+            if step > latest ?? .min { latest = step }
         }
-        return nil
-    }
-
-    private mutating func insertOrdered(_ step: Int64) {
-        if let last = openOrder.last, last > step {
-            let index = openOrder.firstIndex { $0 > step } ?? openOrder.endIndex
-            openOrder.insert(step, at: index)
-        } else {
-            openOrder.append(step)
-        }
+        return latest
     }
 
     private mutating func closeOldest(reason: StepAggregate.CloseReason) -> Action {

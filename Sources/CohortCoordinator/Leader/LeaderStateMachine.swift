@@ -43,8 +43,11 @@ public struct LeaderStateMachine: Sendable {
         public var joinTimeout: Duration = .seconds(60)
         /// How long the finish barrier waits after `requestFinish` for ranks still running. Default 60 s.
         public var finishDeadline: Duration = .seconds(60)
-        /// The most unclosed steps kept; past it the oldest closes. Default 1024.
-        public var maximumOpenSteps: Int = 1024
+        /// The most unclosed steps kept; past it the oldest closes (logged with the ranks it has;
+        /// reports for it that arrive later are counted as late). It bounds the leader's memory and
+        /// must exceed how far apart the ranks' reports can reach the leader. Default
+        /// `defaultMaximumOpenSteps(worldSize:)`.
+        public var maximumOpenSteps: Int
 
         /// Creates a configuration with the documented defaults.
         public init(worldSize: Int, groupToken: String, groupName: String, leaderRunID: String) {
@@ -52,6 +55,14 @@ public struct LeaderStateMachine: Sendable {
             self.groupToken = groupToken
             self.groupName = groupName
             self.leaderRunID = leaderRunID
+            self.maximumOpenSteps = Self.defaultMaximumOpenSteps(worldSize: worldSize)
+        }
+
+        /// The default open-step cap: room for 131,072 open rank-reports (measured at 160–410
+        /// bytes each with 3 scalars, so about 20–50 MB), at least 1,024 steps: 65,536 steps for
+        /// 2 ranks, 16,384 for 8, 4,096 for 32, 1,024 from 128 ranks up.
+        public static func defaultMaximumOpenSteps(worldSize: Int) -> Int {
+            max(1024, 131_072 / max(worldSize, 1))
         }
     }
 
@@ -69,6 +80,9 @@ public struct LeaderStateMachine: Sendable {
         case markDead(rank: Int)
         /// Record that a rank never joined (it stops blocking alignment).
         case markMissing(rank: Int)
+        /// The first report of `rank` that arrived after its step had closed (every later one is
+        /// only counted, in the group summary's `lateReports`); warn about it once.
+        case lateReport(rank: Int, step: Int64, closedThrough: Int64)
         /// Write the group summary; the barrier has passed and nothing more will be aggregated.
         case writeGroupSummary(GroupSummary)
     }
@@ -78,8 +92,8 @@ public struct LeaderStateMachine: Sendable {
     var ranks: [RankRecord]
     var connections: [ConnectionID: Int] = [:]
     var openSteps: [Int64: OpenStep] = [:]
-    /// The keys of `openSteps`, ascending.
-    var openOrder = CircularBuffer<Int64>()
+    /// The keys of `openSteps`, lowest first.
+    var openOrder = StepHeap()
     var lastClosedStep: Int64?
     /// The cached alignment frontier (see `alignmentFrontier()`); `nil` when it must be recomputed.
     var frontier: Frontier?

@@ -12,6 +12,7 @@ extension CoordinatorLeader {
         let accepted = state.withLock { state in
             guard !state.isShutDown else { return false }
             state.channels[id] = channel
+            if state.readsPaused { Self.setReading(false, on: channel) }
             return true
         }
         if !accepted { channel.close(promise: nil) }
@@ -42,6 +43,35 @@ extension CoordinatorLeader {
         }
     }
 
+    /// The consumer of `events` caught up (or went away): read from the workers again.
+    func resumeReads() {
+        state.withLock { state in
+            guard state.readsPaused else { return }
+            state.readsPaused = false
+            for channel in state.channels.values { Self.setReading(true, on: channel) }
+        }
+    }
+
+    /// Delivers an event; when the consumer is behind, pauses reading from every worker (their
+    /// reports wait in TCP buffers and the workers' bounded queues) until `resumeReads()`.
+    private func emit(_ event: LeaderEvent, state: inout State) {
+        switch eventSink.yield(event) {
+        case .stopProducing:
+            guard !state.readsPaused else { return }
+            state.readsPaused = true
+            logger.debug("coordinator: the event consumer is behind; pausing reads from workers")
+            for channel in state.channels.values { Self.setReading(false, on: channel) }
+        case .produceMore, .dropped:
+            break
+        }
+    }
+
+    /// Turns a connection's automatic reading on or off, enqueued on its event loop (never inline,
+    /// so no read re-enters the lock).
+    private static func setReading(_ on: Bool, on channel: any Channel) {
+        channel.eventLoop.execute { _ = channel.setOption(ChannelOptions.autoRead, value: on) }
+    }
+
     /// Performs the machine's actions in order. Called with the lock held.
     func perform(_ actions: [LeaderStateMachine.Action], state: inout State) {
         for action in actions {
@@ -62,17 +92,21 @@ extension CoordinatorLeader {
                 logger.debug("coordinator: closing a connection", metadata: ["connection": "\(id)"])
                 channel.eventLoop.execute { channel.close(promise: nil) }
             case .logAggregate(let aggregate):
-                eventSink.yield(.aggregate(aggregate))
+                emit(.aggregate(aggregate), state: &state)
             case .markDead(let rank):
                 logger.warning("coordinator: rank marked dead (no heartbeat)", metadata: ["rank": "\(rank)"])
-                eventSink.yield(.rankDead(rank))
+                emit(.rankDead(rank), state: &state)
             case .markMissing(let rank):
                 logger.warning("coordinator: rank marked missing (never joined)", metadata: ["rank": "\(rank)"])
-                eventSink.yield(.rankMissing(rank))
+                emit(.rankMissing(rank), state: &state)
+            case .lateReport(let rank, let step, let closedThrough):
+                logger.warning(
+                    "coordinator: a rank's report arrived after its step was aggregated; it is counted in the group summary's late_reports, not aggregated (ranks far apart: raise COHORT_GROUP_MAX_OPEN_STEPS or COHORT_GROUP_WINDOW_MS)",
+                    metadata: ["rank": "\(rank)", "step": "\(step)", "closed_through": "\(closedThrough)"])
             case .writeGroupSummary(let summary):
                 state.summary = summary
                 state.finishTimer?.cancel()
-                eventSink.yield(.groupSummary(summary))
+                emit(.groupSummary(summary), state: &state)
                 for waiter in state.summaryWaiters { waiter.resume(returning: summary) }
                 state.summaryWaiters.removeAll()
             }

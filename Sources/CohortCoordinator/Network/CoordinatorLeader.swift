@@ -34,8 +34,10 @@ public final class CoordinatorLeader: Sendable {
         public var maximumFrameSize: Int = CoordinatorCodec.defaultMaximumFrameSize
         /// The listen backlog. Default 256.
         public var backlog: Int32 = 256
-        /// The most events buffered in `events` for a slow consumer; past it the oldest are dropped.
-        /// Default 65 536.
+        /// How many undelivered events `events` may hold before the leader applies back-pressure: past
+        /// it the leader stops reading from the workers (their reports wait in TCP buffers, then in
+        /// the workers' bounded queues, which count what they drop) until the consumer has taken
+        /// half of them. No event is ever dropped. Default 65 536.
         public var eventBufferCapacity: Int = 65_536
 
         /// Creates a configuration with the documented defaults.
@@ -47,15 +49,17 @@ public final class CoordinatorLeader: Sendable {
     /// The port the leader listens on.
     public var port: Int { localAddress.port ?? 0 }
     /// What the state machine decided, in order: aggregates, dead and missing ranks, the group
-    /// summary. Finishes when the leader shuts down.
-    public let events: AsyncStream<LeaderEvent>
+    /// summary. Finishes when the leader shuts down. Iterate it once, and keep up: it never drops,
+    /// and past `eventBufferCapacity` undelivered events the leader pauses reading from workers.
+    public let events: LeaderEvents
 
     let configuration: Configuration
     let logger: Logger
     let clock: ContinuousClock
     let serverChannel: any Channel
     let state: Mutex<State>
-    let eventSink: AsyncStream<LeaderEvent>.Continuation
+    let eventSink: LeaderEvents.Producer.Source
+    let eventDemand: LeaderEventDemand
 
     struct State: ~Copyable {
         var machine: LeaderStateMachine
@@ -66,6 +70,8 @@ public final class CoordinatorLeader: Sendable {
         var timer: RepeatedTask?
         var finishTimer: Scheduled<Void>?
         var isShutDown = false
+        /// Reads from workers are paused: the consumer of `events` is behind.
+        var readsPaused = false
     }
 
     /// Binds the listener and starts the tick timer. The timer keeps the leader alive until
@@ -104,7 +110,16 @@ public final class CoordinatorLeader: Sendable {
         self.clock = ContinuousClock()
         let machine = LeaderStateMachine(configuration: configuration.protocol, now: clock.now)
         self.state = Mutex(State(machine: machine))
-        (events, eventSink) = AsyncStream.makeStream(of: LeaderEvent.self, bufferingPolicy: .bufferingNewest(configuration.eventBufferCapacity))
+        let high = max(configuration.eventBufferCapacity, 2)
+        let demand = LeaderEventDemand()
+        let producer = LeaderEvents.Producer.makeSequence(
+            elementType: LeaderEvent.self,
+            backPressureStrategy: .init(lowWatermark: high / 2, highWatermark: high),
+            finishOnDeinit: false, delegate: demand)
+        self.events = LeaderEvents(producer: producer.sequence)
+        self.eventSink = producer.source
+        self.eventDemand = demand
+        demand.leader = self  // cleared in `shutdown()`, which breaks the cycle
     }
 
     /// Waits, at most `deadline`, for every rank to finish or die, then returns the group summary.
@@ -146,6 +161,7 @@ public final class CoordinatorLeader: Sendable {
         try? await serverChannel.close()
         for channel in channels { try? await channel.close() }
         eventSink.finish()
+        eventDemand.leader = nil
     }
 
     /// Serves until the task is cancelled, then shuts down (a swift-service-lifecycle style `run()`).
@@ -175,6 +191,39 @@ public final class CoordinatorLeader: Sendable {
             return ConnectionID(state.nextConnection)
         }
     }
+}
+
+/// The leader's events as an `AsyncSequence` that never drops: a NIO producer with a high/low
+/// watermark, whose demand pauses and resumes the leader's reads from its workers.
+public struct LeaderEvents: AsyncSequence, Sendable {
+    public typealias Element = LeaderEvent
+    typealias Producer = NIOAsyncSequenceProducer<
+        LeaderEvent, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, LeaderEventDemand>
+
+    let producer: Producer
+
+    /// Iterates the events in order.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Producer.AsyncIterator
+        /// The next event, or `nil` once the leader has shut down and every event was taken.
+        public mutating func next() async -> LeaderEvent? { await base.next() }
+    }
+
+    /// Makes the one iterator of the sequence.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: producer.makeAsyncIterator()) }
+}
+
+/// Tells the leader when the consumer of its events wants more (resume reading from workers) or
+/// has gone away (resume too: nothing is read for it any more, but the protocol must go on).
+final class LeaderEventDemand: NIOAsyncSequenceProducerDelegate, Sendable {
+    private let storage = Mutex<CoordinatorLeader?>(nil)
+    var leader: CoordinatorLeader? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+
+    func produceMore() { leader?.resumeReads() }
+    func didTerminate() { leader?.resumeReads() }
 }
 
 /// Something the leader's state machine decided, for its owner to write to the aggregate run.

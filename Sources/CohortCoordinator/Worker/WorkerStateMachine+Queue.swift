@@ -47,6 +47,9 @@ extension WorkerStateMachine {
         var messages = Array(queue)
         queue.removeAll(keepingCapacity: true)
         guard let finish = pendingFinish else { return messages.isEmpty ? [] : [.send(messages)] }
+        // The final dropped count (heartbeats carry it only every few seconds), then the finish.
+        let count = CoordinatorMessage.Heartbeat(rank: configuration.hello.rank, time: 0, droppedReports: droppedReports)
+        messages.append(.heartbeat(count))
         messages.append(.finish(finish))
         return [.send(messages), .close, endFinish(delivered: true)]
     }

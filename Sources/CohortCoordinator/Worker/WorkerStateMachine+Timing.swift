@@ -71,6 +71,11 @@ extension WorkerStateMachine {
             return [endFinish(delivered: false)]
         case .connected:
             return flush()
+        case .backoff where hasJoined:
+            // The leader was lost: try it once now instead of waiting out the backoff; if it
+            // refuses, `connectFailed` ends the finish at once.
+            state = .connecting
+            return [.connect]
         case .connecting, .handshaking, .backoff, .finished:
             return []
         }

@@ -118,6 +118,8 @@ public struct WorkerStateMachine: Sendable {
     public internal(set) var droppedReports: UInt64 = 0
     /// Whether the leader was lost and has not welcomed this worker again.
     public internal(set) var isLeaderLost = false
+    /// Whether a leader has welcomed this worker at least once.
+    public internal(set) var hasJoined = false
 
     /// Creates an idle worker.
     /// - Parameter configuration: the worker's settings; `queueCapacity` must be at least 1.
@@ -161,8 +163,12 @@ public struct WorkerStateMachine: Sendable {
 
     /// The TCP connection could not be opened.
     /// - Parameter jitter: a random number in `0...1` (injected for determinism).
+    /// During a finish, a worker that was welcomed before stops waiting: its leader refused the
+    /// reconnect, so it is gone and the finish deadline would pass for nothing. (A worker that never
+    /// joined keeps retrying until the deadline: its leader may still be starting.)
     public mutating func connectFailed(now: ContinuousClock.Instant, jitter: Double) -> [Action] {
         guard state == .connecting else { return [] }
+        if pendingFinish != nil, hasJoined { return [endFinish(delivered: false)] }
         return enterBackoff(now: now, jitter: jitter)
     }
 
@@ -176,6 +182,12 @@ public struct WorkerStateMachine: Sendable {
                 isLeaderLost = true
                 actions.append(.leaderLost)
             }
+            if pendingFinish != nil, hasJoined {
+                // Finishing: try once more at once rather than after a backoff; if the leader
+                // refuses, `connectFailed` ends the finish.
+                state = .connecting
+                return actions + [.connect]
+            }
             return actions + enterBackoff(now: now, jitter: jitter)
         case .idle, .connecting, .backoff, .rejected, .finished:
             return []
@@ -188,6 +200,7 @@ public struct WorkerStateMachine: Sendable {
         switch message {
         case .welcome(let welcome):
             state = .connected
+            hasJoined = true
             failedAttempts = 0
             isLeaderLost = false
             lastHeartbeat = now

@@ -35,6 +35,43 @@ extension CoordinatorNetwork {
             #expect(events.last == .groupSummary(summary))
         }
 
+        @Test("a consumer far behind a small event buffer loses no aggregate: the leader stops reading instead")
+        func slowConsumerBackPressure() async throws {
+            let token = "slow-consumer"
+            var settings = LeaderStateMachine.Configuration(worldSize: 2, groupToken: token, groupName: "g", leaderRunID: "agg")
+            settings.alignmentWindow = .seconds(60)
+            var configuration = CoordinatorLeader.Configuration(protocol: settings)
+            configuration.host = "127.0.0.1"
+            configuration.eventBufferCapacity = 16
+            let leader = try await CoordinatorLeader.start(configuration: configuration, logger: Net.quiet)
+            let steps: Int64 = 3000
+            // The consumer starts late (events pile up past the buffer), then takes them one by one.
+            let consumer = Task {
+                try? await Task.sleep(for: .milliseconds(500))
+                var events: [LeaderEvent] = []
+                for await event in leader.events { events.append(event) }
+                return events
+            }
+            let workers = (0..<2).map { Net.worker(rank: $0, worldSize: 2, token: token, port: leader.port) }
+            for worker in workers { worker.start() }
+            for step in 0..<steps {
+                for (rank, worker) in workers.enumerated() { worker.report(step: step, metrics: Net.metrics(rank: rank, step: step)) }
+            }
+            let outcomes = try await within(60, "every worker's finish") {
+                try await withThrowingTaskGroup(of: WorkerStateMachine.FinishOutcome.self) { group in
+                    for worker in workers { group.addTask { await worker.finish(exitCode: 0, finalStep: steps - 1, deadline: .seconds(30)) } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            let summary = try await within(60, "the group summary") { try await leader.requestFinish(deadline: .seconds(30)) }
+            await leader.shutdown()
+            let events = await consumer.value
+            #expect(outcomes.allSatisfy { $0.delivered && $0.droppedReports == 0 })
+            #expect(summary.ranks.map(\.lateReports) == [0, 0])
+            Net.checkAggregates(events, ranks: [0, 1], steps: 0..<steps)
+            #expect(events.last == .groupSummary(summary))
+        }
+
         @Test("64 workers × 50 steps: every step aggregated over all ranks")
         func sixtyFourWorkers() async throws {
             let (events, summary, outcomes) = try await Self.runGroup(worldSize: 64, steps: 50, token: "sixty-four")

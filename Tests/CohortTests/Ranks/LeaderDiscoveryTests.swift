@@ -136,4 +136,16 @@ struct LeaderDiscoveryTests {
         environment["HOSTNAME"] = "renamed"
         #expect(Launch.detect(environment).leaderAddress?.host == "train-0.train-svc")
     }
+
+    @Test("COHORT_GROUP_WORKER_FINISH_TIMEOUT_MS and COHORT_GROUP_MAX_OPEN_STEPS are read; the step cap defaults by world size")
+    func finishTimeoutAndStepCap() {
+        let defaults = Settings.fromEnvironment([:]).groupLinkOptions
+        #expect(defaults.workerFinishTimeout == .seconds(10) && defaults.maximumOpenSteps == nil)
+        let options = Settings.fromEnvironment([
+            "COHORT_GROUP_WORKER_FINISH_TIMEOUT_MS": "250", "COHORT_GROUP_MAX_OPEN_STEPS": "50000",
+        ]).groupLinkOptions
+        #expect(options.workerFinishTimeout == .milliseconds(250) && options.maximumOpenSteps == 50_000)
+        let caps = [2, 8, 32, 256].map { LeaderStateMachine.Configuration.defaultMaximumOpenSteps(worldSize: $0) }
+        #expect(caps == [65_536, 16_384, 4_096, 1_024])
+    }
 }
