@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The demo: build Cohort, start a 4-rank grouped training job with `cohort launch` (each rank logs a
-# synthetic training run offline into one group), and show where the runs are.
+# synthetic training run offline into one group) and show where the runs are; then start the
+# W&B-compatible `cohort server` on loopback and let the official wandb client log a 2-rank group
+# to it, printing the run URLs.
 #   bash scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,3 +26,27 @@ echo "demo: group $group: $(ls -d "$COHORT_DIR"/cohort/*-"$group"-r* | wc -l) ra
 ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-r*
 echo "demo: the group's aggregate run (mean/min/max/std per step across ranks, written by rank 0's leader):"
 ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-agg
+
+# The server: unmodified wandb scripts log to it.
+server_data="$(cd "$COHORT_DIR" && pwd)/server"
+server_log="$server_data.log"
+mkdir -p "$server_data"
+"$bin/cohort" server --port 0 --data "$server_data" >"$server_log" 2>&1 &
+server_pid=$!
+trap 'kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+    grep -q "listening on http://" "$server_log" 2>/dev/null && break
+    sleep 0.1
+done
+server_url="$(grep -o 'listening on http://[^ ]*' "$server_log" | head -1 | cut -d' ' -f3)"
+echo
+echo "demo: cohort server at $server_url (admin key in $server_data/admin-key, log in $server_log)"
+export WANDB_BASE_URL="$server_url" WANDB_API_KEY="$(cat "$server_data/admin-key")" WANDB_MODE=online WANDB_SILENT=true
+export WANDB_DIR="$(cd "$COHORT_DIR" && pwd)"
+python_ranks=()
+for rank in 0 1; do
+    "$COHORT_WANDB_VENV/bin/python" Examples/python/grouped_wandb.py --group "$group-py" --rank "$rank" --steps 50 &
+    python_ranks+=("$!")
+done
+for pid in "${python_ranks[@]}"; do wait "$pid"; done
+echo "demo: project page $server_url/admin/cohort-demo (the web UI arrives with issue 7; the API answers now)"
