@@ -28,7 +28,8 @@ public enum CohortServerApp {
         let signer = try URLSigner.loadOrCreate(in: configuration.dataDirectory)
         BlobStore(dataDirectory: configuration.dataDirectory).removeTemporaryFiles()  // uploads cut off by a crash
         let baseURL = configuration.baseURL ?? "http://\(configuration.host):\(configuration.port)"
-        let services = ServerServices(configuration: configuration, store: store, signer: signer, logger: logger, baseURL: baseURL)
+        let services = ServerServices(
+            configuration: configuration, store: store, artifacts: store, signer: signer, logger: logger, baseURL: baseURL)
         let router = makeRouter(services: services)
         let application = Application(
             router: router,
@@ -47,7 +48,7 @@ public enum CohortServerApp {
 
     /// Opens (without migrating) the store the configuration names: SQLite under the data
     /// directory, or PostgreSQL for `databaseURL`.
-    public static func openStore(configuration: ServerConfiguration, logger: Logger) async throws -> any RunStore {
+    public static func openStore(configuration: ServerConfiguration, logger: Logger) async throws -> any RunStore & ArtifactStore {
         try await StoreFactory.open(configuration: configuration, logger: logger)
     }
 
@@ -61,6 +62,7 @@ public enum CohortServerApp {
         }
         router.post("/sdk/otel/**") { _, _ -> Response in Response(status: .notFound) }
         BlobRoutes.register(on: router.group(), services: services)
+        ArtifactBlobRoutes.register(on: router.group(), services: services)
         let authenticated = router.group().add(middleware: APIKeyMiddleware(store: services.store))
         GraphQLRoutes.register(on: authenticated, services: services)
         FileStreamRoutes.register(on: authenticated, services: services)
@@ -68,9 +70,9 @@ public enum CohortServerApp {
     }
 }
 
-/// Opens the store named by the configuration.
+/// Opens the store named by the configuration: one object that is both the run and the artifact store.
 enum StoreFactory {
-    static func open(configuration: ServerConfiguration, logger: Logger) async throws -> any RunStore {
+    static func open(configuration: ServerConfiguration, logger: Logger) async throws -> any RunStore & ArtifactStore {
         if let url = configuration.databaseURL {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw StoreError(.invalid, "--database must be a postgres:// URL")

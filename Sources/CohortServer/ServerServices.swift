@@ -9,11 +9,12 @@ final class SharedString: Sendable {
     func withLock<T>(_ body: (inout String) -> T) -> T { value.withLock { body(&$0) } }
 }
 
-/// What every route handler shares: the store, the blob directory, the URL signer, the
-/// configuration and the logger.
+/// What every route handler shares: the run store, the artifact store (the same SQLite store in
+/// production), the blob directory, the URL signer, the configuration and the logger.
 public struct ServerServices: Sendable {
     public let configuration: ServerConfiguration
     public let store: any RunStore
+    public let artifacts: any ArtifactStore
     public let signer: URLSigner
     public let logger: Logger
     /// The URL clients reach the server at, without a trailing slash. Set once the server
@@ -21,9 +22,13 @@ public struct ServerServices: Sendable {
     public var baseURL: String { baseURLBox.withLock { $0 } }
     private let baseURLBox: SharedString
 
-    public init(configuration: ServerConfiguration, store: any RunStore, signer: URLSigner, logger: Logger, baseURL: String) {
+    public init(
+        configuration: ServerConfiguration, store: any RunStore, artifacts: any ArtifactStore, signer: URLSigner, logger: Logger,
+        baseURL: String
+    ) {
         self.configuration = configuration
         self.store = store
+        self.artifacts = artifacts
         self.signer = signer
         self.logger = logger
         baseURLBox = SharedString(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)

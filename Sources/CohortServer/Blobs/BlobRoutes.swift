@@ -91,12 +91,23 @@ enum BlobRoutes {
         } catch {
             throw httpError(for: error, key: key)
         }
-        let blobs = services.blobs
-        guard let record, let sha256 = record.digest, let path = blobs.path(sha256: sha256) else {
+        guard let record, let sha256 = record.digest else {
             throw HTTPError(.notFound, message: "run \(key) has no file \(name)")
         }
-        guard let size = blobs.size(sha256: sha256), let md5 = try await blobs.md5(sha256: sha256) else {
-            context.logger.error("run file points at a missing blob", metadata: ["run": "\(key)", "sha256": "\(sha256)"])
+        return try await serve(
+            sha256: sha256, what: name, request: request, context: context, services: services, includeBody: includeBody)
+    }
+
+    /// Answers a GET or HEAD with the blob `sha256` (whole, or the one range asked for: 206).
+    static func serve(
+        sha256: String, what name: String, request: Request, context: CohortRequestContext, services: ServerServices,
+        includeBody: Bool
+    ) async throws -> Response {
+        let blobs = services.blobs
+        guard let path = blobs.path(sha256: sha256), let size = blobs.size(sha256: sha256),
+            let md5 = try await blobs.md5(sha256: sha256)
+        else {
+            context.logger.error("a stored file points at a missing blob", metadata: ["name": "\(name)", "sha256": "\(sha256)"])
             throw HTTPError(.notFound, message: "the content of \(name) is missing")
         }
 

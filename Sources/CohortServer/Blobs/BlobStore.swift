@@ -72,6 +72,8 @@ public struct BlobStore: Sendable {
     /// The stored size of a blob, or `nil` when it is not stored.
     public func size(sha256: String) -> Int? {
         guard let path = path(sha256: sha256) else { return nil }
+        // FileManager rather than stat(): which C module owns `struct stat` varies between
+        // builds, and MemberImportVisibility then rejects its members.
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = attributes[.size] as? NSNumber
         else { return nil }

@@ -4,9 +4,9 @@ import OrderedCollections
 
 /// The GraphQL schema the official `wandb` client talks to, with W&B's type and field names
 /// (`wandb-protocol.md` §3). A run is W&B's `Run` (reached as `project.bucket` or `project.run`),
-/// a project is `Project` (reached as `model` or `project`). Artifact types and the read queries of
-/// `wandb.Api()` are added to these types later; every answer object is a superset of what the
-/// clients ask, and `JSONString` values travel as JSON text.
+/// a project is `Project` (reached as `model` or `project`); the artifact types and mutations come
+/// from `ArtifactSchema`. The read queries of `wandb.Api()` are added later; every answer object is
+/// a superset of what the clients ask, and `JSONString` values travel as JSON text.
 enum CohortSchema {
     /// The schema, built once. Building fails only on a programming error (caught by the tests).
     static let shared: GraphQLSchema = {
@@ -81,6 +81,7 @@ enum CohortSchema {
     /// Holds a type that later types refer back to (`Project.bucket` → `Run` → `Run.project`).
     private final class Forward {
         var run: GraphQLObjectType?
+        var projectArtifactFields: GraphQLFieldMap = [:]
     }
 
     static func build() throws -> GraphQLSchema {
@@ -158,7 +159,7 @@ enum CohortSchema {
             name: "Project",
             fields: {
                 guard let run = forward.run else { throw GraphQLError(message: "Run type not built") }
-                return [
+                var fields: GraphQLFieldMap = [
                     "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(ProjectNode.self) { p, _, _ in p.id }),
                     "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(ProjectNode.self) { p, _, _ in p.name }),
                     "entityName": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(ProjectNode.self) { p, _, _ in p.entity }),
@@ -167,6 +168,8 @@ enum CohortSchema {
                     "bucket": GraphQLField(type: run, args: runArgs, resolve: Resolve.on(ProjectNode.self, Resolvers.projectRun)),
                     "run": GraphQLField(type: run, args: runArgs, resolve: Resolve.on(ProjectNode.self, Resolvers.projectRun)),
                 ]
+                for (name, field) in forward.projectArtifactFields { fields[name] = field }
+                return fields
             })
         let run = try GraphQLObjectType(
             name: "Run",
@@ -216,14 +219,15 @@ enum CohortSchema {
                     type: GraphQLList(GraphQLNonNull(string)), resolve: Resolve.on(FileNode.self) { f, _, _ in f.uploadHeaders }),
             ])
 
+        let artifactParts = try ArtifactSchema.build(project: project, file: file, jsonString: jsonString)
+        forward.projectArtifactFields = artifactParts.projectFields
+
         // Query
         let projectArgs: GraphQLArgumentConfigMap = [
             "name": GraphQLArgument(type: string),
             "entityName": GraphQLArgument(type: string),
         ]
-        let query = try GraphQLObjectType(
-            name: "Query",
-            fields: [
+        var queryFields: GraphQLFieldMap = [
                 "viewer": GraphQLField(type: user, resolve: Resolve.root { _, ctx in ctx.principal }),
                 "serverInfo": GraphQLField(type: serverInfo, resolve: Resolve.root { _, _ in ServerInfoNode(features: []) }),
                 "model": GraphQLField(type: project, args: projectArgs, resolve: Resolve.root(Resolvers.model)),
@@ -231,7 +235,9 @@ enum CohortSchema {
                 "entity": GraphQLField(
                     type: entity, args: ["name": GraphQLArgument(type: string)],
                     resolve: Resolve.root { args, ctx in EntityNode(name: try ctx.entity(args["name"].stringOrNil)) }),
-            ])
+            ]
+        for (name, field) in artifactParts.queryFields { queryFields[name] = field }
+        let query = try GraphQLObjectType(name: "Query", fields: queryFields)
 
         // Mutation
         let upsertBucketInput = try GraphQLInputObjectType(
@@ -306,9 +312,7 @@ enum CohortSchema {
                 "success": GraphQLField(type: GraphQLNonNull(bool), resolve: Resolve.on(AlertResult.self) { p, _, _ in p.success }),
                 "clientMutationId": GraphQLField(type: string, resolve: Resolve.on(AlertResult.self) { p, _, _ in p.clientMutationId }),
             ])
-        let mutation = try GraphQLObjectType(
-            name: "Mutation",
-            fields: [
+        var mutationFields: GraphQLFieldMap = [
                 "upsertBucket": GraphQLField(
                     type: upsertBucketPayload, args: ["input": GraphQLArgument(type: GraphQLNonNull(upsertBucketInput))],
                     resolve: Resolve.root(Resolvers.upsertBucket)),
@@ -318,8 +322,10 @@ enum CohortSchema {
                 "notifyScriptableRunAlert": GraphQLField(
                     type: alertPayload, args: ["input": GraphQLArgument(type: GraphQLNonNull(alertInput))],
                     resolve: Resolve.root(Resolvers.notifyScriptableRunAlert)),
-            ])
+            ]
+        for (name, field) in artifactParts.mutationFields { mutationFields[name] = field }
+        let mutation = try GraphQLObjectType(name: "Mutation", fields: mutationFields)
 
-        return try GraphQLSchema(query: query, mutation: mutation, types: [jsonString, duration, alertSeverity])
+        return try GraphQLSchema(query: query, mutation: mutation, types: [jsonString, duration, alertSeverity] + artifactParts.types)
     }
 }

@@ -30,6 +30,18 @@ struct GraphQLContext: Sendable {
     }
 }
 
+extension GraphQLContext {
+    /// `store`, for the artifact store.
+    func artifacts<T: Sendable>(_ body: (any ArtifactStore) async throws -> T) async throws -> T {
+        do {
+            return try await body(services.artifacts)
+        } catch let error as StoreError {
+            if error.code == .unavailable { throw StoreUnavailable(message: error.message) }
+            throw GraphQLFailure(error.message)
+        }
+    }
+}
+
 /// A field error whose text is exactly the message the client sees (the executor adds the path
 /// and location; a thrown `GraphQLError` would lose them).
 struct GraphQLFailure: Error, CustomStringConvertible {

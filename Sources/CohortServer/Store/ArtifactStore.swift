@@ -155,10 +155,14 @@ public protocol ArtifactStore: Sendable {
     func storeManifest(artifactID: String, blobDigest: String, size: Int, at date: Date) async throws(StoreError)
     /// The manifest blob of a version.
     func manifestBlob(artifactID: String) async throws(StoreError) -> (digest: String, size: Int)?
-    /// Announces a file. When a committed version of the same collection already stored a file
-    /// with the same MD5, returns that record (the client skips the upload) — per-file de-dup.
+    /// Announces a file (again: replaces its record). When a committed version of the same
+    /// collection already stored bytes with the same MD5, the record shares them — its
+    /// `birthArtifactID`, `storagePath`, `blobDigest` and `size` are the earlier file's — and
+    /// `alreadyStored` is true (the client skips the upload): per-file de-dup. Otherwise the version
+    /// is its own birth artifact and the bytes are pending.
     func announceArtifactFile(_ file: ArtifactFileRecord) async throws(StoreError) -> (file: ArtifactFileRecord, alreadyStored: Bool)
-    /// Records a file's bytes (after its PUT or multipart completion), by storage path.
+    /// Records a file's bytes (after its PUT or multipart completion) for every file announced at
+    /// that storage path.
     func storeArtifactFile(storagePath: String, blobDigest: String, size: Int) async throws(StoreError)
     /// The file at a storage path.
     func artifactFile(storagePath: String) async throws(StoreError) -> ArtifactFileRecord?

@@ -130,6 +130,81 @@ enum SQLiteMigrations {
             )
             """,
             "CREATE INDEX alerts_run_title ON alerts (run_id, title, created_at)",
-        ])
+        ]),
+        // Artifacts (`ArtifactStore`): a collection (W&B's `ArtifactSequence`) has one type;
+        // versions get their index at commit; files point at the version that first stored their
+        // bytes (`birth_artifact_id`); an alias names one version of a collection.
+        StoreMigration(name: "0002_artifacts", statements: [
+            """
+            CREATE TABLE artifact_collections (
+                id INTEGER PRIMARY KEY,
+                entity TEXT NOT NULL,
+                project TEXT NOT NULL,
+                name TEXT NOT NULL,
+                type TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                UNIQUE (entity, project, name)
+            )
+            """,
+            """
+            CREATE TABLE artifacts (
+                id TEXT PRIMARY KEY,
+                collection_id INTEGER NOT NULL REFERENCES artifact_collections(id),
+                version_index INTEGER,
+                digest TEXT NOT NULL,
+                state TEXT NOT NULL,
+                description TEXT,
+                metadata TEXT NOT NULL DEFAULT '{}',
+                created_by_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+                history_step INTEGER,
+                client_id TEXT,
+                sequence_client_id TEXT,
+                requested_aliases TEXT NOT NULL DEFAULT '[]',
+                manifest_id TEXT,
+                manifest_blob TEXT,
+                manifest_size INTEGER,
+                size INTEGER NOT NULL DEFAULT 0,
+                file_count INTEGER NOT NULL DEFAULT 0,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                UNIQUE (collection_id, version_index)
+            )
+            """,
+            "CREATE INDEX artifacts_collection_digest ON artifacts (collection_id, digest)",
+            "CREATE INDEX artifacts_created_by ON artifacts (created_by_run_id)",
+            """
+            CREATE TABLE artifact_files (
+                artifact_id TEXT NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                md5 TEXT NOT NULL,
+                birth_artifact_id TEXT NOT NULL,
+                blob_digest TEXT,
+                size INTEGER,
+                storage_path TEXT NOT NULL,
+                PRIMARY KEY (artifact_id, name)
+            )
+            """,
+            "CREATE INDEX artifact_files_storage_path ON artifact_files (storage_path)",
+            "CREATE INDEX artifact_files_md5 ON artifact_files (md5)",
+            """
+            CREATE TABLE artifact_aliases (
+                collection_id INTEGER NOT NULL REFERENCES artifact_collections(id),
+                alias TEXT NOT NULL,
+                artifact_id TEXT NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+                PRIMARY KEY (collection_id, alias)
+            )
+            """,
+            "CREATE INDEX artifact_aliases_artifact ON artifact_aliases (artifact_id)",
+            """
+            CREATE TABLE artifact_usage (
+                artifact_id TEXT NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                used_as TEXT,
+                created_at REAL NOT NULL,
+                PRIMARY KEY (artifact_id, run_id)
+            )
+            """,
+            "CREATE INDEX artifact_usage_run ON artifact_usage (run_id)",
+        ]),
     ]
 }

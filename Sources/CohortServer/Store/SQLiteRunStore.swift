@@ -437,11 +437,11 @@ final class SQLiteRunStore: RunStore {
 
     // MARK: Transactions
 
-    private func write<T>(_ body: (Transaction) async throws -> T) async throws(StoreError) -> T {
+    func write<T>(_ body: (Transaction) async throws -> T) async throws(StoreError) -> T {
         try await transaction("BEGIN IMMEDIATE", body)
     }
 
-    private func read<T>(_ body: (Transaction) async throws -> T) async throws(StoreError) -> T {
+    func read<T>(_ body: (Transaction) async throws -> T) async throws(StoreError) -> T {
         try await transaction("BEGIN", body)
     }
 
@@ -485,7 +485,7 @@ final class SQLiteRunStore: RunStore {
 
     /// Runs one statement and collects its rows. Uses the connection's own async `query`, which
     /// calls back on the thread pool (the `SQLiteDatabase` convenience hops to the event loop per row).
-    fileprivate func rows(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
+    func rows(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
         let box = RowBox()
         try await connection.query(sql, binds) { box.rows.append($0) }
         return box.rows
@@ -497,7 +497,7 @@ final class SQLiteRunStore: RunStore {
     }
 
     /// The statements of one transaction (only valid inside `transaction`).
-    fileprivate struct Transaction {
+    struct Transaction {
         let store: SQLiteRunStore
 
         func rows(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
@@ -570,7 +570,7 @@ final class SQLiteRunStore: RunStore {
         }
     }
 
-    fileprivate struct StoredRun {
+    struct StoredRun {
         var id: Int
         var record: RunRecord
     }
@@ -618,23 +618,23 @@ final class TransactionGate: Sendable {
 }
 
 extension SQLiteData {
-    fileprivate static func textOrNull(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
-    fileprivate static func time(_ date: Date?) -> SQLiteData { date.map { .float($0.timeIntervalSince1970) } ?? .null }
-    fileprivate static func bool(_ value: Bool) -> SQLiteData { .integer(value ? 1 : 0) }
+    static func textOrNull(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
+    static func time(_ date: Date?) -> SQLiteData { date.map { .float($0.timeIntervalSince1970) } ?? .null }
+    static func bool(_ value: Bool) -> SQLiteData { .integer(value ? 1 : 0) }
 }
 
 extension SQLiteRow {
-    fileprivate func text(_ name: String) -> String? {
+    func text(_ name: String) -> String? {
         guard let data = column(name), !data.isNull else { return nil }
         return data.string
     }
 
-    fileprivate func int(_ name: String) -> Int? {
+    func int(_ name: String) -> Int? {
         guard let data = column(name), !data.isNull else { return nil }
         return data.integer.map { Int($0) }
     }
 
-    fileprivate func date(_ name: String) -> Date? {
+    func date(_ name: String) -> Date? {
         guard let data = column(name), !data.isNull, let seconds = data.double else { return nil }
         return Date(timeIntervalSince1970: seconds)
     }

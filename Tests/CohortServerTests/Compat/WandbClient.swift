@@ -17,9 +17,9 @@ enum WandbClient {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("WandbCompat").path
 
-    /// Runs `script` from `Tests/WandbCompat` against `server`, in `directory`.
+    /// Runs `script` from `Tests/WandbCompat` with `arguments` against `server`, in `directory`.
     static func run(
-        _ script: String, server: ServerProcess, directory: String, extra: [String: String] = [:],
+        _ script: String, arguments: [String] = [], server: ServerProcess, directory: String, extra: [String: String] = [:],
         timeout: Duration = .seconds(90)
     ) throws -> ChildProcess.Result {
         var environment = [
@@ -34,7 +34,7 @@ enum WandbClient {
         let bootstrap = "import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); "
             + "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
         return try ChildProcess.run(
-            python, ["-c", bootstrap, scripts + "/" + script], environment: environment, directory: directory, timeout: timeout)
+            python, ["-c", bootstrap, scripts + "/" + script] + arguments, environment: environment, directory: directory, timeout: timeout)
     }
 }
 

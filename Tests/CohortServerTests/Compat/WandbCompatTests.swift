@@ -70,4 +70,59 @@ struct WandbCompatTests {
         #expect(console.contains { $0.contains("stdout line for output.log") })
         passed = true
     }
+
+    @Test("log_artifact of a directory with aliases, a second version re-using an unchanged file, then use_artifact + download in another process")
+    func artifacts() async throws {
+        let directory = try TemporaryDirectory(prefix: "cohort-compat-art")
+        var passed = false
+        defer { if passed { directory.remove() } }  // kept on failure: client*/wandb/ has the client's logs
+        let server = try ServerProcess(dataDirectory: directory.appending("server"))
+        let producer = directory.appending("client")
+        let consumer = directory.appending("client2")  // its own WANDB_CACHE_DIR: a cold cache
+        for path in [producer, consumer] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        let logged = try WandbClient.run("artifacts.py", arguments: ["log"], server: server, directory: producer)
+        let used = try WandbClient.run("artifacts.py", arguments: ["use"], server: server, directory: consumer)
+        let status = try server.stop()
+        #expect(logged.status == 0, "log failed:\n\(logged.standardError)\n\(logged.standardOutput)\nserver:\n\(server.output)")
+        #expect(used.status == 0, "use failed:\n\(used.standardError)\n\(used.standardOutput)\nserver:\n\(server.output)")
+        #expect(status == 0, "server exit status after SIGTERM; output:\n\(server.output)")
+
+        let logReport = try JSONParser.parse(String(try #require(logged.standardOutput.split(separator: "\n").last { $0.hasPrefix("{") })))
+        let useReport = try JSONParser.parse(String(try #require(used.standardOutput.split(separator: "\n").last { $0.hasPrefix("{") })))
+        let v0 = try #require(logReport["v0"]?["id"]?.stringValue)
+        let v1 = try #require(logReport["v1"]?["id"]?.stringValue)
+        #expect(logReport["v0"]?["version"] == "v0" && logReport["v1"]?["version"] == "v1")
+
+        #expect(useReport["best"]?["id"]?.stringValue == v0 && useReport["latest"]?["id"]?.stringValue == v1)
+        #expect(useReport["best"]?["files"]?["a.txt"] == "version zero\n")
+        #expect(useReport["best"]?["files"]?["sub/b.csv"] == "x,y\n1,2\n")
+        #expect(useReport["latest"]?["files"]?["a.txt"] == "version one, changed\n")
+        #expect(useReport["latest"]?["files"]?["sub/b.csv"] == "x,y\n1,2\n")
+        #expect(useReport["latest"]?["birth"]?["sub/b.csv"]?.stringValue == v0, "the unchanged file keeps v0 as its birth artifact")
+        #expect(useReport["latest"]?["birth"]?["a.txt"]?.stringValue == v1)
+
+        var configuration = ServerConfiguration(dataDirectory: server.dataDirectory)
+        configuration.port = 0
+        let store = try await CohortServerApp.openStore(configuration: configuration, logger: Logger(label: "test"))
+        defer { Task { await store.close() } }
+        let first = try #require(try await store.artifact(id: v0))
+        let second = try #require(try await store.artifact(id: v1))
+        #expect(first.state == .committed && first.versionIndex == 0 && Set(first.aliases) == ["best"])
+        #expect(second.versionIndex == 1 && second.aliases == ["latest"] && second.fileCount == 2)
+        #expect(first.description == "two files" && first.type == "dataset")
+        // The server handed out no upload URL for the unchanged file: v1's copy is v0's bytes.
+        let files = Dictionary(uniqueKeysWithValues: try await store.artifactFiles(artifactID: v1).map { ($0.name, $0) })
+        let firstFiles = Dictionary(uniqueKeysWithValues: try await store.artifactFiles(artifactID: v0).map { ($0.name, $0) })
+        #expect(files["sub/b.csv"]?.birthArtifactID == v0 && files["sub/b.csv"]?.storagePath == firstFiles["sub/b.csv"]?.storagePath)
+        #expect(files["a.txt"]?.birthArtifactID == v1)
+
+        let producerRun = RunKey(entity: "admin", project: "compat-art", name: try #require(logReport["run"]?.stringValue))
+        let consumerRun = RunKey(entity: "admin", project: "compat-art", name: try #require(useReport["run"]?.stringValue))
+        let produced = try await store.lineage(of: producerRun)
+        #expect(produced.logged.map(\.id) == [v0, v1])
+        let consumed = try await store.lineage(of: consumerRun)
+        #expect(Set(consumed.used.map(\.id)) == [v0, v1] && consumed.logged.isEmpty)
+        #expect(try await store.users(of: v0) == [consumerRun])
+        passed = true
+    }
 }

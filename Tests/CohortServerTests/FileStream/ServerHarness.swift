@@ -34,7 +34,8 @@ struct ServerHarness: Sendable {
         var logger = Logger(label: "cohort-server-test")
         logger.logLevel = .warning
         let services = ServerServices(
-            configuration: configuration, store: store, signer: signer, logger: logger, baseURL: "http://localhost:8080")
+            configuration: configuration, store: store, artifacts: store.artifactStore, signer: signer, logger: logger,
+            baseURL: "http://localhost:8080")
         return ServerHarness(directory: directory, store: store, services: services, key: key, otherKey: otherKey)
     }
 

@@ -30,7 +30,8 @@ struct GraphQLHarness: Sendable {
         var logger = Logger(label: "graphql-test")
         logger.logLevel = .warning
         services = ServerServices(
-            configuration: ServerConfiguration(dataDirectory: "/nonexistent-cohort-test"), store: store, signer: signer,
+            configuration: ServerConfiguration(dataDirectory: "/nonexistent-cohort-test"), store: store,
+            artifacts: store.artifactStore, signer: signer,
             logger: logger, baseURL: Self.baseURL)
     }
 

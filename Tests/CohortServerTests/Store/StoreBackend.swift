@@ -10,8 +10,8 @@ import Testing
 /// creates a fresh database or schema, enabled when a server is reachable).
 struct StoreBackend: Sendable, CustomTestStringConvertible {
     var name: String
-    /// A new empty store (not yet migrated) and how to throw it away.
-    var make: @Sendable () async throws -> (store: any RunStore, cleanup: @Sendable () -> Void)
+    /// A new empty store (not yet migrated; run and artifact store in one) and how to throw it away.
+    var make: @Sendable () async throws -> (store: any RunStore & ArtifactStore, cleanup: @Sendable () -> Void)
 
     var testDescription: String { name }
 
@@ -24,7 +24,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
     }
 
     /// Runs `body` with a fresh migrated store, then closes and removes it.
-    func withStore(_ body: (any RunStore) async throws -> Void) async throws {
+    func withStore(_ body: (any RunStore & ArtifactStore) async throws -> Void) async throws {
         let (store, cleanup) = try await make()
         defer { cleanup() }
         do {

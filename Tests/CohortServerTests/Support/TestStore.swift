@@ -30,6 +30,9 @@ actor TestStore: RunStore {
         openStores.withLock { $0.append(opened) }
     }
 
+    /// The SQLite store as the artifact store (the fault switch does not apply to it).
+    nonisolated var artifactStore: any ArtifactStore { sqlite }
+
     /// Makes every later call throw `error` (`nil` heals the store).
     func fail(with error: StoreError?) { failure = error }
 
