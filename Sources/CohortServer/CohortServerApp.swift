@@ -77,7 +77,9 @@ enum StoreFactory {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw StoreError(.invalid, "--database must be a postgres:// URL")
             }
-            throw StoreError(.unavailable, "PostgreSQL storage is not available in this build yet; omit --database to use SQLite")
+            let settings = try PostgresSettings.parse(url)
+            logger.info("using PostgreSQL", metadata: ["database": "\(settings)"])  // no password
+            return try await PostgresRunStore.open(settings: settings, logger: logger)
         }
         return try await SQLiteRunStore.open(path: configuration.dataDirectory + "/cohort.sqlite", logger: logger)
     }

@@ -15,12 +15,21 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static let all: [StoreBackend] = [.sqlite]
+    /// SQLite always; PostgreSQL when `COHORT_TEST_POSTGRES_URL` is set, and always under CI (where a
+    /// missing URL makes every PostgreSQL case fail instead of silently skipping).
+    static let all: [StoreBackend] = PostgresTestDatabase.enabled ? [.sqlite, .postgres] : [.sqlite]
 
     static let sqlite = StoreBackend(name: "SQLite") {
         let directory = try TemporaryDirectory(prefix: "cohort-store")
         let store = try await SQLiteRunStore.open(path: directory.appending("cohort.sqlite"), logger: Logger.quiet)
         return (store, { directory.remove() })
+    }
+
+    /// A fresh schema per store (`search_path`), dropped when the store closes, so parallel tests
+    /// share one database without seeing each other.
+    static let postgres = StoreBackend(name: "PostgreSQL") {
+        let store = try await PostgresTestDatabase.openIsolatedStore()
+        return (store, {})
     }
 
     /// Runs `body` with a fresh migrated store, then closes and removes it.
@@ -44,5 +53,40 @@ extension Logger {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         return logger
+    }
+}
+
+/// The PostgreSQL server the tests use: `COHORT_TEST_POSTGRES_URL` (scripts/setup.sh starts one).
+enum PostgresTestDatabase {
+    static let variable = "COHORT_TEST_POSTGRES_URL"
+
+    static var url: String? {
+        ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var isCI: Bool {
+        ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "0" && $0 != "false" } ?? false
+    }
+
+    /// Whether the PostgreSQL cases run: with a URL, or under CI (where they then fail).
+    static var enabled: Bool { url != nil || isCI }
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String {
+            "\(PostgresTestDatabase.variable) is not set: CI must test the PostgreSQL store (source scripts/setup.sh)"
+        }
+    }
+
+    static func settings() throws -> PostgresSettings {
+        guard let url else { throw Missing() }
+        return try PostgresSettings.parse(url)
+    }
+
+    /// A store in a new schema of its own, dropped (with its tables) by `close()`.
+    static func openIsolatedStore() async throws -> PostgresRunStore {
+        var settings = try settings()
+        settings.schema = "cohort_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        settings.maximumConnections = 4
+        return try await PostgresRunStore.open(settings: settings, logger: Logger.quiet, createSchema: true)
     }
 }
