@@ -72,9 +72,12 @@ public struct BlobStore: Sendable {
     /// The stored size of a blob, or `nil` when it is not stored.
     public func size(sha256: String) -> Int? {
         guard let path = path(sha256: sha256) else { return nil }
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Int(info.st_size)
+        // FileManager rather than stat(2): which clang module owns `struct stat` depends on the
+        // module graph (MemberImportVisibility), so the C struct is not named here.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            attributes[.type] as? FileAttributeType == .typeRegular, let size = attributes[.size] as? NSNumber
+        else { return nil }
+        return size.intValue
     }
 
     /// The MD5 (lowercase hex) of a stored blob: read from its `.md5` file, or computed (and
