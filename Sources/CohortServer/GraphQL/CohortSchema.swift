@@ -286,6 +286,15 @@ enum CohortSchema {
                         resolve: Resolve.on(ProjectNode.self, Resolvers.projectRuns)),
                 ]
             })
+        // wandb-core's `RunParquetHistory`: no parquet exports here, every row is live data.
+        let parquetHistory = try GraphQLObjectType(
+            name: "ParquetHistory",
+            fields: [
+                "parquetUrls": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(string))), resolve: Resolve.on(ParquetHistoryNode.self) { _, _, _ in [String]() }),
+                "liveData": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(json))), resolve: Resolve.on(ParquetHistoryNode.self) { p, _, _ in p.liveData }),
+            ])
         let run = try GraphQLObjectType(
             name: "Run",
             fields: [
@@ -348,6 +357,9 @@ enum CohortSchema {
                 "sampledHistory": GraphQLField(
                     type: GraphQLList(json), args: ["specs": GraphQLArgument(type: GraphQLNonNull(GraphQLList(GraphQLNonNull(jsonString))))],
                     resolve: Resolve.on(RunRecord.self, Resolvers.sampledHistory)),
+                "parquetHistory": GraphQLField(
+                    type: GraphQLNonNull(parquetHistory), args: ["liveKeys": GraphQLArgument(type: GraphQLList(GraphQLNonNull(string)))],
+                    resolve: Resolve.on(RunRecord.self, Resolvers.parquetHistory)),
                 "fileCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self, Resolvers.fileCount)),
                 "files": GraphQLField(
                     type: fileConnection,

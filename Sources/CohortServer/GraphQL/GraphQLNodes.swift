@@ -1,4 +1,5 @@
 import Foundation
+import GraphQL
 
 /// Resolver sources: small values the schema's resolvers read. Runs are `RunRecord`s and the
 /// viewer is the `APIKeyRecord` itself.
@@ -32,6 +33,11 @@ struct ProjectNode: Sendable {
         }
         return Int(hash & 0x7FFF_FFFF)
     }
+}
+
+/// `Run.parquetHistory`: the history rows as JSON objects (no parquet files are exported).
+struct ParquetHistoryNode: Sendable {
+    let liveData: [Map]
 }
 
 struct PageInfoNode: Sendable {

@@ -120,8 +120,9 @@ extension Resolvers {
         return lines.last ?? "{}"
     }
 
-    /// `Run.sampledHistory(specs:)`: per spec `{"keys": [x, k…], "samples": n}`, the rows that have
-    /// the first key and at least one other, limited to the spec's keys, at most `samples`. A list
+    /// `Run.sampledHistory(specs:)`: per spec `{"keys": [x, k…], "samples": n, "minStep"?, "maxStep"?}`,
+    /// the rows that have the first key and at least one other, limited to the spec's keys, at most
+    /// `samples` (evenly spaced; with a step range, the first ones). A list
     /// of lists of objects (W&B's `JSON`, not JSON text).
     @Sendable static func sampledHistory(_ run: RunRecord, _ args: Map, _ ctx: GraphQLContext) async throws -> (any Sendable)? {
         guard case .array(let specs) = args["specs"] else { throw GraphQLFailure("sampledHistory needs specs") }
@@ -133,16 +134,30 @@ extension Resolvers {
                 let keys = object["keys"] as? [String], let first = keys.first
             else { throw GraphQLFailure("each sampledHistory spec must be JSON text {\"keys\": [..], \"samples\": n}") }
             let others = keys.dropFirst()
+            // wandb-core's `SampledHistoryPage` adds an inclusive step range; then the first
+            // `samples` rows of the range are the page.
+            let minStep = (object["minStep"] as? NSNumber)?.intValue, maxStep = (object["maxStep"] as? NSNumber)?.intValue
             let selected: [[String: Any]] = rows.compactMap { entry in
                 let row = entry.row
                 guard row[first] != nil, others.isEmpty || others.contains(where: { row[$0] != nil }) else { return nil }
+                if minStep != nil || maxStep != nil {
+                    guard let step = step(row), step >= (minStep ?? Int.min), step <= (maxStep ?? Int.max) else { return nil }
+                }
                 return row.filter { keys.contains($0.key) }
             }
-            let sampled = sample(selected, (object["samples"] as? NSNumber)?.intValue)
+            let samples = (object["samples"] as? NSNumber)?.intValue
+            let sampled = minStep != nil || maxStep != nil ? Array(selected.prefix(max(0, samples ?? selected.count))) : sample(selected, samples)
             let json = try JSONSerialization.data(withJSONObject: sampled, options: [.sortedKeys])
             out.append(try JSONDecoder().decode(Map.self, from: json))
         }
         return out
+    }
+
+    /// `Run.parquetHistory(liveKeys:)` (wandb-core's scan with the cache on): no parquet URLs; every
+    /// history row as `liveData` (whole rows, the client selects keys).
+    @Sendable static func parquetHistory(_ run: RunRecord, _: Map, _ ctx: GraphQLContext) async throws -> (any Sendable)? {
+        let rows = try await historyRows(run, ctx)
+        return ParquetHistoryNode(liveData: try rows.map { try JSONDecoder().decode(Map.self, from: Data($0.line.utf8)) })
     }
 
     // MARK: Files
