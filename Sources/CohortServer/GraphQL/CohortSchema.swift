@@ -68,6 +68,42 @@ enum CohortSchema {
             throw GraphQLError(message: "Duration expects a whole, non-negative number of milliseconds", nodes: [ast])
         })
 
+    /// W&B's `JSON`: any JSON value, carried as itself (`sampledHistory` answers lists of objects).
+    static let json = try! GraphQLScalarType(
+        name: "JSON",
+        description: "Any JSON value.",
+        serialize: { value in
+            if let map = value as? Map { return map }
+            if let text = value as? String { return .string(text) }
+            throw GraphQLError(message: "JSON cannot represent \(value)")
+        },
+        parseValue: { $0 },
+        parseLiteral: { ast in
+            if let string = ast as? StringValue { return .string(string.value) }
+            throw GraphQLError(message: "JSON literals must be strings", nodes: [ast])
+        })
+
+    /// W&B's `Int64` (wandb-core's `HistoryPage` steps): a whole number, from a number or its text.
+    static let int64 = try! GraphQLScalarType(
+        name: "Int64",
+        description: "A 64-bit whole number.",
+        serialize: { value in
+            if let int = value as? Int { return .number(Number(int)) }
+            if let map = value as? Map { return map }
+            throw GraphQLError(message: "Int64 cannot represent \(value)")
+        },
+        parseValue: { value in
+            if case .null = value { return value }
+            if let int = value.integerOrNil { return .number(Number(int)) }
+            if let text = value.stringOrNil, let int = Int64(text) { return .number(Number(int)) }
+            throw GraphQLError(message: "Int64 expects a whole number")
+        },
+        parseLiteral: { ast in
+            if let int = ast as? IntValue, let value = Int64(int.value) { return .number(Number(value)) }
+            if let string = ast as? StringValue, let value = Int64(string.value) { return .number(Number(value)) }
+            throw GraphQLError(message: "Int64 expects a whole number", nodes: [ast])
+        })
+
     static let alertSeverity = try! GraphQLEnumType(
         name: "AlertSeverity",
         values: [
@@ -82,6 +118,7 @@ enum CohortSchema {
     private final class Forward {
         var run: GraphQLObjectType?
         var projectArtifactFields: GraphQLFieldMap = [:]
+        var runConnection: GraphQLObjectType?
     }
 
     static func build() throws -> GraphQLSchema {
@@ -116,6 +153,32 @@ enum CohortSchema {
                     resolve: Resolve.on([EntityNode].self) { entities, _, _ in entities })
             ])
 
+        // Connections' page info (`PageNode`), and API keys (listed empty: keys are not readable)
+        let pageInfo = try GraphQLObjectType(
+            name: "PageInfo",
+            fields: [
+                "endCursor": GraphQLField(type: string, resolve: Resolve.on(PageInfoNode.self) { p, _, _ in p.endCursor }),
+                "hasNextPage": GraphQLField(type: GraphQLNonNull(bool), resolve: Resolve.on(PageInfoNode.self) { p, _, _ in p.hasNextPage }),
+                "startCursor": GraphQLField(type: string, resolve: Resolve.on(PageInfoNode.self) { p, _, _ in p.startCursor }),
+                "hasPreviousPage": GraphQLField(
+                    type: GraphQLNonNull(bool), resolve: Resolve.on(PageInfoNode.self) { p, _, _ in p.hasPreviousPage }),
+            ])
+        let apiKey = try GraphQLObjectType(
+            name: "ApiKey",
+            fields: [
+                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(EmptyNode.self) { _, _, _ in "" }),
+                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(EmptyNode.self) { _, _, _ in "" }),
+                "description": GraphQLField(type: string, resolve: Resolve.on(EmptyNode.self) { _, _, _ in nil }),
+            ])
+        let apiKeyEdge = try GraphQLObjectType(
+            name: "ApiKeyEdge", fields: ["node": GraphQLField(type: apiKey, resolve: Resolve.on(EmptyNode.self) { n, _, _ in n })])
+        let apiKeyConnection = try GraphQLObjectType(
+            name: "ApiKeyConnection",
+            fields: [
+                "edges": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(apiKeyEdge))), resolve: Resolve.on(EmptyNode.self) { _, _, _ in [EmptyNode]() })
+            ])
+
         // User (the viewer)
         let user = try GraphQLObjectType(
             name: "User",
@@ -128,6 +191,8 @@ enum CohortSchema {
                 "email": GraphQLField(type: string, resolve: Resolve.on(APIKeyRecord.self) { _, _, _ in nil }),
                 "admin": GraphQLField(type: bool, resolve: Resolve.on(APIKeyRecord.self) { k, _, _ in k.isAdmin }),
                 "flags": GraphQLField(type: jsonString, resolve: Resolve.on(APIKeyRecord.self) { _, _, _ in "{}" }),
+                "deletedAt": GraphQLField(type: string, resolve: Resolve.on(APIKeyRecord.self) { _, _, _ in nil }),
+                "apiKeys": GraphQLField(type: apiKeyConnection, resolve: Resolve.on(APIKeyRecord.self) { _, _, _ in EmptyNode() }),
                 "teams": GraphQLField(
                     type: entityConnection, args: ["first": GraphQLArgument(type: int)],
                     resolve: Resolve.on(APIKeyRecord.self) { k, _, _ in [EntityNode(name: k.entity)] }),
@@ -149,6 +214,39 @@ enum CohortSchema {
                     resolve: Resolve.on(ServerInfoNode.self) { info, _, _ in info.features })
             ])
 
+        // Files (run files now; artifact manifests and files later)
+        let file = try GraphQLObjectType(
+            name: "File",
+            fields: [
+                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(FileNode.self) { f, _, _ in f.id }),
+                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(FileNode.self) { f, _, _ in f.name }),
+                "uploadUrl": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.uploadUrl }),
+                "directUrl": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.directUrl }),
+                "uploadHeaders": GraphQLField(
+                    type: GraphQLList(GraphQLNonNull(string)), resolve: Resolve.on(FileNode.self) { f, _, _ in f.uploadHeaders }),
+                // Read fields: `url(upload: false)` is the signed GET URL the client downloads from.
+                "url": GraphQLField(
+                    type: string, args: ["upload": GraphQLArgument(type: bool)],
+                    resolve: Resolve.on(FileNode.self) { f, args, _ in
+                        if case .bool(true) = args["upload"] { return f.uploadUrl }
+                        return f.url
+                    }),
+                "sizeBytes": GraphQLField(type: int, resolve: Resolve.on(FileNode.self) { f, _, _ in f.sizeBytes }),
+                "mimetype": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.mimetype }),
+                "updatedAt": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.updatedAt.map(WandbTime.string) }),
+                // Only SHA-256 digests are kept; the client does not need the MD5 to download.
+                "md5": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { _, _, _ in nil }),
+            ])
+        let fileEdge = try GraphQLObjectType(
+            name: "FileEdge",
+            fields: [
+                "node": GraphQLField(type: file, resolve: Resolve.on(PageNode<FileNode>.Edge.self) { e, _, _ in e.node }),
+                "cursor": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(PageNode<FileNode>.Edge.self) { e, _, _ in e.cursor }),
+            ])
+        let fileConnection = try connection("FileConnection", edge: fileEdge, pageInfo: pageInfo, of: FileNode.self)
+
+
+
         // Project and Run
         let forward = Forward()
         let runArgs: GraphQLArgumentConfigMap = [
@@ -158,7 +256,9 @@ enum CohortSchema {
         let project = try GraphQLObjectType(
             name: "Project",
             fields: {
-                guard let run = forward.run else { throw GraphQLError(message: "Run type not built") }
+                guard let run = forward.run, let runConnection = forward.runConnection else {
+                    throw GraphQLError(message: "Run type not built")
+                }
                 var fields: GraphQLFieldMap = [
                     "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(ProjectNode.self) { p, _, _ in p.id }),
                     "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(ProjectNode.self) { p, _, _ in p.name }),
@@ -167,10 +267,37 @@ enum CohortSchema {
                         type: GraphQLNonNull(entity), resolve: Resolve.on(ProjectNode.self) { p, _, _ in EntityNode(name: p.entity) }),
                     "bucket": GraphQLField(type: run, args: runArgs, resolve: Resolve.on(ProjectNode.self, Resolvers.projectRun)),
                     "run": GraphQLField(type: run, args: runArgs, resolve: Resolve.on(ProjectNode.self, Resolvers.projectRun)),
+                    // Read fields of `wandb.Api()`
+                    "internalId": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(ProjectNode.self) { p, _, _ in String(p.internalID) }),
+                    "createdAt": GraphQLField(
+                        type: GraphQLNonNull(string), resolve: Resolve.on(ProjectNode.self) { p, _, ctx in WandbTime.string(p.createdAt ?? ctx.now) }),
+                    "isBenchmark": GraphQLField(type: GraphQLNonNull(bool), resolve: Resolve.on(ProjectNode.self) { _, _, _ in false }),
+                    "readOnly": GraphQLField(type: bool, resolve: Resolve.on(ProjectNode.self) { _, _, _ in false }),
+                    // Keys belong to entities, not people: projects have no user (the client accepts null).
+                    "user": GraphQLField(type: user, resolve: Resolve.on(ProjectNode.self) { _, _, _ in nil }),
+                    "runCount": GraphQLField(
+                        type: GraphQLNonNull(int), args: ["filters": GraphQLArgument(type: jsonString)],
+                        resolve: Resolve.on(ProjectNode.self, Resolvers.runCount)),
+                    "runs": GraphQLField(
+                        type: runConnection,
+                        args: [
+                            "filters": GraphQLArgument(type: jsonString), "after": GraphQLArgument(type: string),
+                            "first": GraphQLArgument(type: int), "order": GraphQLArgument(type: string),
+                        ],
+                        resolve: Resolve.on(ProjectNode.self, Resolvers.projectRuns)),
                 ]
                 for (name, field) in forward.projectArtifactFields { fields[name] = field }
                 return fields
             })
+        // wandb-core's `RunParquetHistory`: no parquet exports here, every row is live data.
+        let parquetHistory = try GraphQLObjectType(
+            name: "ParquetHistory",
+            fields: [
+                "parquetUrls": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(string))), resolve: Resolve.on(ParquetHistoryNode.self) { _, _, _ in [String]() }),
+                "liveData": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(json))), resolve: Resolve.on(ParquetHistoryNode.self) { p, _, _ in p.liveData }),
+            ])
         let run = try GraphQLObjectType(
             name: "Run",
             fields: [
@@ -204,20 +331,62 @@ enum CohortSchema {
                 "project": GraphQLField(
                     type: project,
                     resolve: Resolve.on(RunRecord.self) { r, _, _ in ProjectNode(entity: r.key.entity, name: r.key.project) }),
+                // Read fields of `wandb.Api()`
+                "projectId": GraphQLField(
+                    type: GraphQLNonNull(int),
+                    resolve: Resolve.on(RunRecord.self) { r, _, _ in ProjectNode.internalID(entity: r.key.entity, name: r.key.project) }),
+                "readOnly": GraphQLField(type: bool, resolve: Resolve.on(RunRecord.self) { _, _, _ in false }),
+                "createdAt": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(RunRecord.self) { r, _, _ in WandbTime.string(r.createdAt) }),
+                "updatedAt": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in WandbTime.string(r.updatedAt) }),
+                "heartbeatAt": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in WandbTime.string(r.heartbeatAt) }),
+                // The client builds a `User` from this object when the key is present, so it may not be
+                // null: the run's entity stands in (keys belong to entities, not people).
+                "user": GraphQLField(
+                    type: user,
+                    resolve: Resolve.on(RunRecord.self) { r, _, _ in
+                        APIKeyRecord(
+                            id: "entity:" + r.key.entity, secretHash: "", label: "", entity: r.key.entity, isAdmin: false,
+                            createdAt: r.createdAt)
+                    }),
+                "systemMetrics": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self, Resolvers.systemMetrics)),
+                "historyKeys": GraphQLField(type: json, resolve: Resolve.on(RunRecord.self, Resolvers.historyKeys)),
+                "history": GraphQLField(
+                    type: GraphQLList(GraphQLNonNull(string)),
+                    args: ["samples": GraphQLArgument(type: int), "minStep": GraphQLArgument(type: int64), "maxStep": GraphQLArgument(type: int64)],
+                    resolve: Resolve.on(RunRecord.self, Resolvers.fullHistory)),
+                "events": GraphQLField(
+                    type: GraphQLList(GraphQLNonNull(string)), args: ["samples": GraphQLArgument(type: int)],
+                    resolve: Resolve.on(RunRecord.self, Resolvers.events)),
+                "sampledHistory": GraphQLField(
+                    type: GraphQLList(json), args: ["specs": GraphQLArgument(type: GraphQLNonNull(GraphQLList(GraphQLNonNull(jsonString))))],
+                    resolve: Resolve.on(RunRecord.self, Resolvers.sampledHistory)),
+                "parquetHistory": GraphQLField(
+                    type: GraphQLNonNull(parquetHistory), args: ["liveKeys": GraphQLArgument(type: GraphQLList(GraphQLNonNull(string)))],
+                    resolve: Resolve.on(RunRecord.self, Resolvers.parquetHistory)),
+                "fileCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self, Resolvers.fileCount)),
+                "files": GraphQLField(
+                    type: fileConnection,
+                    args: [
+                        "names": GraphQLArgument(type: GraphQLList(string)), "pattern": GraphQLArgument(type: string),
+                        "after": GraphQLArgument(type: string), "first": GraphQLArgument(type: int),
+                    ],
+                    resolve: Resolve.on(RunRecord.self, Resolvers.runFiles)),
             ])
         forward.run = run
-
-        // Files (run files now; artifact manifests and files later)
-        let file = try GraphQLObjectType(
-            name: "File",
+        let runEdge = try GraphQLObjectType(
+            name: "RunEdge",
             fields: [
-                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(FileNode.self) { f, _, _ in f.id }),
-                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(FileNode.self) { f, _, _ in f.name }),
-                "uploadUrl": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.uploadUrl }),
-                "directUrl": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.directUrl }),
-                "uploadHeaders": GraphQLField(
-                    type: GraphQLList(GraphQLNonNull(string)), resolve: Resolve.on(FileNode.self) { f, _, _ in f.uploadHeaders }),
+                "node": GraphQLField(type: run, resolve: Resolve.on(PageNode<RunRecord>.Edge.self) { e, _, _ in e.node }),
+                "cursor": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(PageNode<RunRecord>.Edge.self) { e, _, _ in e.cursor }),
             ])
+        forward.runConnection = try connection("RunConnection", edge: runEdge, pageInfo: pageInfo, of: RunRecord.self)
+        let projectEdge = try GraphQLObjectType(
+            name: "ProjectEdge",
+            fields: [
+                "node": GraphQLField(type: project, resolve: Resolve.on(PageNode<ProjectNode>.Edge.self) { e, _, _ in e.node }),
+                "cursor": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(PageNode<ProjectNode>.Edge.self) { e, _, _ in e.cursor }),
+            ])
+        let projectConnection = try connection("ProjectConnection", edge: projectEdge, pageInfo: pageInfo, of: ProjectNode.self)
 
         let artifactParts = try ArtifactSchema.build(project: project, file: file, jsonString: jsonString)
         forward.projectArtifactFields = artifactParts.projectFields
@@ -232,6 +401,10 @@ enum CohortSchema {
                 "serverInfo": GraphQLField(type: serverInfo, resolve: Resolve.root { _, _ in ServerInfoNode(features: []) }),
                 "model": GraphQLField(type: project, args: projectArgs, resolve: Resolve.root(Resolvers.model)),
                 "project": GraphQLField(type: project, args: projectArgs, resolve: Resolve.root(Resolvers.project)),
+                "models": GraphQLField(
+                    type: projectConnection,
+                    args: ["entityName": GraphQLArgument(type: string), "after": GraphQLArgument(type: string), "first": GraphQLArgument(type: int)],
+                    resolve: Resolve.root(Resolvers.models)),
                 "entity": GraphQLField(
                     type: entity, args: ["name": GraphQLArgument(type: string)],
                     resolve: Resolve.root { args, ctx in EntityNode(name: try ctx.entity(args["name"].stringOrNil)) }),
@@ -326,6 +499,24 @@ enum CohortSchema {
         for (name, field) in artifactParts.mutationFields { mutationFields[name] = field }
         let mutation = try GraphQLObjectType(name: "Mutation", fields: mutationFields)
 
-        return try GraphQLSchema(query: query, mutation: mutation, types: [jsonString, duration, alertSeverity] + artifactParts.types)
+        return try GraphQLSchema(query: query, mutation: mutation, types: [jsonString, json, int64, duration, alertSeverity] + artifactParts.types)
+    }
+
+    /// A connection type over `PageNode<Node>`: `edges`, `pageInfo` and `totalCount`.
+    private static func connection<Node: Sendable>(
+        _ name: String, edge: GraphQLObjectType, pageInfo: GraphQLObjectType, of _: Node.Type
+    ) throws -> GraphQLObjectType {
+        try GraphQLObjectType(
+            name: name,
+            fields: [
+                "edges": GraphQLField(
+                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(edge))), resolve: Resolve.on(PageNode<Node>.self) { p, _, _ in p.edges }),
+                "pageInfo": GraphQLField(
+                    type: GraphQLNonNull(pageInfo),
+                    resolve: Resolve.on(PageNode<Node>.self) { p, _, _ in
+                        PageInfoNode(endCursor: p.endCursor, hasNextPage: p.hasNextPage, startCursor: p.edges.first?.cursor, hasPreviousPage: false)
+                    }),
+                "totalCount": GraphQLField(type: GraphQLInt, resolve: Resolve.on(PageNode<Node>.self) { p, _, _ in p.totalCount }),
+            ])
     }
 }
