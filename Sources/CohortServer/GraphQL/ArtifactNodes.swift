@@ -55,12 +55,6 @@ struct UploadPartURLNode: Sendable {
 }
 
 /// A page of files (`artifactMembership.files`).
-struct FilePageNode: Sendable {
-    let files: [FileNode]
-    let endCursor: String?
-    let hasNextPage: Bool
-}
-
 struct ArtifactIDNode: Sendable {
     let id: String
 }

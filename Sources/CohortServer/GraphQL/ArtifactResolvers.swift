@@ -56,26 +56,17 @@ enum ArtifactResolvers {
     }
 
     /// `ArtifactCollectionMembership.files(after:, first:)`: the version's files by name (the
-    /// manifest paths) with signed GET `directUrl`s; the cursor is the position after the page.
+    /// manifest paths) with signed GET `directUrl`s, as the schema's one `FileConnection`.
     @Sendable static func files(_ artifact: ArtifactRecord, _ args: Map, _ ctx: GraphQLContext) async throws -> (any Sendable)? {
         let all = try await ctx.artifacts { try await $0.artifactFiles(artifactID: artifact.id) }
-        var start = 0
-        if let cursor = args["after"].stringOrNil, !cursor.isEmpty {
-            guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
-                text.hasPrefix("files:"), let offset = Int(text.dropFirst("files:".count)), offset >= 0
-            else { throw GraphQLFailure("the cursor is not valid") }
-            start = min(offset, all.count)
-        }
-        let size = min(max(Int(args["first"].integerOrNil ?? 50), 1), maximumPageSize)
-        let end = min(start + size, all.count)
-        let page = all[start..<end].map { file in
+        let nodes = all.map { file in
             FileNode(
                 id: OpaqueID.make("File", artifact.id, file.name), name: file.name,
                 directUrl: file.blobDigest == nil
                     ? nil : ctx.services.signedURL(method: "GET", path: BlobPaths.artifactFilePath(storagePath: file.storagePath), now: ctx.now))
         }
-        let cursor = Data("files:\(end)".utf8).base64EncodedString()
-        return FilePageNode(files: page, endCursor: page.isEmpty ? nil : cursor, hasNextPage: end < all.count)
+        let first = args["first"].integerOrNil.map { min(max(Int($0), 1), maximumPageSize) }
+        return try PageNode(nodes, after: args["after"].stringOrNil, first: first)
     }
 
     // MARK: Mutations

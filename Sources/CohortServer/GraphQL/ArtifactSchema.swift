@@ -19,7 +19,9 @@ enum ArtifactSchema {
         var sequence: GraphQLObjectType?
     }
 
-    static func build(project: GraphQLObjectType, file: GraphQLObjectType, jsonString: GraphQLScalarType) throws -> Parts {
+    static func build(
+        project: GraphQLObjectType, file: GraphQLObjectType, fileConnection: GraphQLObjectType, jsonString: GraphQLScalarType
+    ) throws -> Parts {
         let string = GraphQLString, int = GraphQLInt, bool = GraphQLBoolean, id = GraphQLID
         let box = Box()
 
@@ -62,23 +64,6 @@ enum ArtifactSchema {
                 "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(ManifestNode.self) { m, _, _ in m.id }),
                 "file": GraphQLField(type: GraphQLNonNull(file), resolve: Resolve.on(ManifestNode.self) { m, _, _ in m.file }),
             ])
-        let pageInfo = try GraphQLObjectType(
-            name: "PageInfo",
-            fields: [
-                "endCursor": GraphQLField(type: string, resolve: Resolve.on(FilePageNode.self) { p, _, _ in p.endCursor }),
-                "hasNextPage": GraphQLField(type: GraphQLNonNull(bool), resolve: Resolve.on(FilePageNode.self) { p, _, _ in p.hasNextPage }),
-            ])
-        let fileEdge = try GraphQLObjectType(
-            name: "FileEdge",
-            fields: ["node": GraphQLField(type: file, resolve: Resolve.on(FileNode.self) { f, _, _ in f })])
-        let fileConnection = try GraphQLObjectType(
-            name: "FileConnection",
-            fields: [
-                "pageInfo": GraphQLField(type: GraphQLNonNull(pageInfo), resolve: Resolve.on(FilePageNode.self) { p, _, _ in p }),
-                "edges": GraphQLField(
-                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(fileEdge))), resolve: Resolve.on(FilePageNode.self) { p, _, _ in p.files }),
-            ])
-
         let artifact = try GraphQLObjectType(
             name: "Artifact",
             fields: {

@@ -388,7 +388,7 @@ enum CohortSchema {
             ])
         let projectConnection = try connection("ProjectConnection", edge: projectEdge, pageInfo: pageInfo, of: ProjectNode.self)
 
-        let artifactParts = try ArtifactSchema.build(project: project, file: file, jsonString: jsonString)
+        let artifactParts = try ArtifactSchema.build(project: project, file: file, fileConnection: fileConnection, jsonString: jsonString)
         forward.projectArtifactFields = artifactParts.projectFields
 
         // Query

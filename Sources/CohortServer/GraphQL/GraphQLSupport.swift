@@ -24,20 +24,27 @@ struct GraphQLContext: Sendable {
         do {
             return try await body(services.store)
         } catch let error as StoreError {
-            if error.code == .unavailable { throw StoreUnavailable(message: error.message) }
-            throw GraphQLFailure(error.message)
+            throw Self.fieldError(for: error)
         }
     }
 }
 
 extension GraphQLContext {
+    /// The error a field reports for a store failure: `.unavailable` becomes `StoreUnavailable`
+    /// (HTTP 503, retried) unless the field's task was cancelled, which happens when a sibling
+    /// field failed: then the sibling's error is the answer and this one is only a consequence.
+    static func fieldError(for error: StoreError) -> any Error {
+        if Task.isCancelled { return CancellationError() }
+        if error.code == .unavailable { return StoreUnavailable(message: error.message) }
+        return GraphQLFailure(error.message)
+    }
+
     /// `store`, for the artifact store.
     func artifacts<T: Sendable>(_ body: (any ArtifactStore) async throws -> T) async throws -> T {
         do {
             return try await body(services.artifacts)
         } catch let error as StoreError {
-            if error.code == .unavailable { throw StoreUnavailable(message: error.message) }
-            throw GraphQLFailure(error.message)
+            throw Self.fieldError(for: error)
         }
     }
 }

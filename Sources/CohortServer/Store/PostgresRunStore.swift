@@ -591,11 +591,13 @@ final class PostgresRunStore: RunStore {
                 try await tx.exec("BEGIN")
                 do {
                     let result = try await body(tx)
-                    try await tx.exec("COMMIT")
+                    // COMMIT and ROLLBACK run even in a cancelled task (GraphQL cancels sibling
+                    // fields when one fails), so no connection goes back to the pool mid-transaction.
+                    try await Task.detached { try await tx.exec("COMMIT") }.value
                     return result
                 } catch {
                     do {
-                        try await tx.exec("ROLLBACK")
+                        try await Task.detached { try await tx.exec("ROLLBACK") }.value
                     } catch let rollback {
                         logger.warning("ROLLBACK failed", metadata: ["error": "\(Self.describe(rollback))"])
                     }

@@ -456,16 +456,23 @@ final class SQLiteRunStore: RunStore {
         }
         do {
             let result = try await body(tx)
-            _ = try await rows("COMMIT", [])
+            try await uncancellable("COMMIT")
             return result
         } catch {
             do {
-                _ = try await rows("ROLLBACK", [])
+                try await uncancellable("ROLLBACK")
             } catch let rollback {
                 logger.warning("ROLLBACK failed", metadata: ["error": "\(rollback)"])
             }
             throw storeError(error)
         }
+    }
+
+    /// Runs COMMIT or ROLLBACK even when the calling task was cancelled (GraphQL cancels sibling
+    /// fields when one fails): a cancelled ROLLBACK would leave the one connection inside a
+    /// transaction, and every later BEGIN would fail.
+    private func uncancellable(_ statement: StaticString) async throws {
+        try await Task.detached { [self] in _ = try await self.rows("\(statement)", []) }.value
     }
 
     private func storeError(_ error: any Error) -> StoreError {
