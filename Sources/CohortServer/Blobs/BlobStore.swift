@@ -72,9 +72,10 @@ public struct BlobStore: Sendable {
     /// The stored size of a blob, or `nil` when it is not stored.
     public func size(sha256: String) -> Int? {
         guard let path = path(sha256: sha256) else { return nil }
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Int(info.st_size)
+        // FileManager, not stat(): with FoundationNetworking in the module (AlertDelivery), `stat`
+        // resolves through CoreFoundation and MemberImportVisibility refuses it.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        return (attributes[.size] as? NSNumber)?.intValue
     }
 
     /// The MD5 (lowercase hex) of a stored blob: read from its `.md5` file, or computed (and
