@@ -202,6 +202,16 @@ def mlflow_bench(args, runs, lines_per_run):
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_http(port, "/health", timeout=180)
+        # /health answers once the first worker is up; wait for all of them (uvicorn prints one
+        # "Application startup complete" per worker) so that none starts during the measurement.
+        workers = args.mlflow_workers or 4
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            with open(data + ".log") as handle:
+                if handle.read().count("Application startup complete") >= workers:
+                    break
+            time.sleep(0.5)
+        time.sleep(2)
         headers = {"Content-Type": "application/json"}
 
         def call(method, path, body=None):
@@ -253,7 +263,7 @@ def main():
     parser.add_argument("--cohort", default=".build-bench/release/cohort", help="the cohort binary (release build)")
     parser.add_argument("--database", default=None, help="postgres://… to pass to cohort server --database (default: SQLite)")
     parser.add_argument("--mlflow", default="/opt/mlflow-venv/bin/mlflow", help="the mlflow CLI; '' to skip MLflow")
-    parser.add_argument("--mlflow-workers", type=int, default=None, help="mlflow server --workers (default: MLflow's)")
+    parser.add_argument("--mlflow-workers", type=int, default=None, help="mlflow server --workers (default: MLflow's, 4)")
     parser.add_argument("--runs", default="1,16", help="concurrent runs to measure, comma-separated")
     parser.add_argument("--lines", type=int, default=20000, help="history lines per run for 1 run")
     parser.add_argument("--total-lines", type=int, default=64000, help="history lines in total when runs > 1 (split evenly)")
