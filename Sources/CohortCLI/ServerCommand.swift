@@ -42,6 +42,12 @@ extension ServerCommand {
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0-65535") }
             guard crashAfter > 0 else { throw ValidationError("--crash-after must be positive") }
+            if let alertWebhook {
+                // The URL itself is not echoed: webhook URLs carry their secret in the path.
+                guard let url = URL(string: alertWebhook), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                    url.host?.isEmpty == false
+                else { throw ValidationError("--alert-webhook must be an http:// or https:// URL") }
+            }
         }
 
         func run() throws {

@@ -17,6 +17,8 @@ public struct ServerServices: Sendable {
     public let artifacts: any ArtifactStore
     public let signer: URLSigner
     public let logger: Logger
+    /// Delivers stored alerts to `configuration.alertWebhook`, when one is set.
+    public let alerts: AlertDelivery?
     /// The URL clients reach the server at, without a trailing slash. Set once the server
     /// listens when it was started on port 0 without `--base-url`.
     public var baseURL: String { baseURLBox.withLock { $0 } }
@@ -31,6 +33,7 @@ public struct ServerServices: Sendable {
         self.artifacts = artifacts
         self.signer = signer
         self.logger = logger
+        alerts = configuration.alertWebhook.flatMap(URL.init(string:)).map { AlertDelivery(url: $0, logger: logger) }
         baseURLBox = SharedString(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)
     }
 

@@ -13,9 +13,7 @@ struct APIKeyMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let header = request.headers[.authorization], let key = APIKeys.fromBasicAuthorization(header) else {
-            throw HTTPError(
-                .unauthorized, headers: [.wwwAuthenticate: #"Basic realm="cohort""#],
-                message: "an API key is required: send HTTP Basic auth with user api and the key as password")
+            return Self.unauthorized("an API key is required: send HTTP Basic auth with user api and the key as password")
         }
         let record: APIKeyRecord?
         do {
@@ -28,13 +26,21 @@ struct APIKeyMiddleware: RouterMiddleware {
                 body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         guard let record else {
-            throw HTTPError(
-                .unauthorized, headers: [.wwwAuthenticate: #"Basic realm="cohort""#],
-                message: "the API key is not valid (unknown or revoked)")
+            return Self.unauthorized("the API key is not valid (unknown or revoked)")
         }
         var context = context
         context.principal = record
         return try await next(request, context)
+    }
+
+    /// A 401 whose body has GraphQL's shape, `{"errors": [{"message": …}]}`: wandb-core raises
+    /// `CommError(errors[0].message)` from it (with any other shape the user sees "<no message>").
+    static func unauthorized(_ message: String) -> Response {
+        let body = (try? JSONSerialization.data(withJSONObject: ["errors": [["message": message]]])) ?? Data()
+        return Response(
+            status: .unauthorized,
+            headers: [.wwwAuthenticate: #"Basic realm="cohort""#, .contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

@@ -131,7 +131,8 @@ enum Resolvers {
             throw GraphQLFailure("run \(key) not found")
         }
         let alert = AlertRecord(key: key, title: title, text: text, severity: severity, createdAt: ctx.now)
-        _ = try await ctx.store { try await $0.recordAlert(alert, waitDuration: .milliseconds(wait)) }
+        let stored = try await ctx.store { try await $0.recordAlert(alert, waitDuration: .milliseconds(wait)) }
+        if stored { ctx.services.alerts?.enqueue(alert) }  // delivered off the request path
         return AlertResult(success: true, clientMutationId: input["clientMutationId"].stringOrNil)
     }
 
