@@ -1,7 +1,6 @@
 @preconcurrency import Crypto
 import Foundation
 import Glibc
-import CoreFoundation  // with PostgresNIO in the graph, `struct stat` is seen through CoreFoundation (MemberImportVisibility)
 public import NIOCore
 
 /// What the store knows about one blob after writing it.
