@@ -6,11 +6,11 @@ extension CoordinatorNetwork {
     @Suite("Failures over TCP", .timeLimit(.minutes(2)))
     struct FailureTests {
         @Test("a silent rank and an abruptly closed rank are marked dead; the others finish; the summary says so")
-        // 3 s: long enough that a loaded 2-core CI machine does not starve the hand-driven ranks
-        // before they have sent their steps (800 ms flaked at load 18), short enough for the test.
+        // 8 s: long enough that a loaded 2-core CI machine does not starve the hand-driven ranks
+        // before they have sent their steps (800 ms and 3 s flaked at load 18), short enough for the test.
         func deadRanks() async throws {
             let token = "dead"
-            let leader = try await Net.leader(worldSize: 4, token: token, heartbeatTimeout: .seconds(3))
+            let leader = try await Net.leader(worldSize: 4, token: token, heartbeatTimeout: .seconds(8))
             let workers = (0..<2).map { Net.worker(rank: $0, worldSize: 4, token: token, port: leader.port) }
             for worker in workers { worker.start() }
             // Ranks 2 and 3 are hand-driven: they join, log steps 0..<3, then 2 falls silent and 3 vanishes.
