@@ -4,7 +4,7 @@ import Testing
 
 @testable import CohortServer
 
-/// What every `ArtifactStore` must do, run against each backend in `StoreBackend.all` (the rules
+/// What every `ArtifactStore` must do, run against each backend in `StoreBackend.withArtifacts` (the rules
 /// of `ArtifactStore.swift` and `wandb-protocol.md` §3, §5.4).
 @Suite("ArtifactStore conformance")
 struct ArtifactStoreConformance {
@@ -51,7 +51,7 @@ struct ArtifactStoreConformance {
         }
     }
 
-    @Test("versions are v0, v1 per collection; latest moves to the newest; vN and latest resolve", arguments: StoreBackend.all)
+    @Test("versions are v0, v1 per collection; latest moves to the newest; vN and latest resolve", arguments: StoreBackend.withArtifacts)
     func versionsAndLatest(backend: StoreBackend) async throws {
         try await Self.withRuns(backend) { store in
             let created = try await store.createArtifact(Self.creation("d0"), at: Self.at(0))
@@ -77,7 +77,7 @@ struct ArtifactStoreConformance {
         }
     }
 
-    @Test("user aliases attach at commit and move to the newer version", arguments: StoreBackend.all)
+    @Test("user aliases attach at commit and move to the newer version", arguments: StoreBackend.withArtifacts)
     func userAliasesMove(backend: StoreBackend) async throws {
         try await Self.withRuns(backend) { store in
             let v0 = try await Self.logVersion(store, digest: "d0", files: [:], aliases: ["best", "latest"]).artifact
@@ -92,7 +92,7 @@ struct ArtifactStoreConformance {
         }
     }
 
-    @Test("whole-artifact de-dup: the same digest in the collection answers the committed version", arguments: StoreBackend.all)
+    @Test("whole-artifact de-dup: the same digest in the collection answers the committed version", arguments: StoreBackend.withArtifacts)
     func wholeArtifactDedup(backend: StoreBackend) async throws {
         try await Self.withRuns(backend) { store in
             let pending = try await store.createArtifact(Self.creation("same"), at: Self.at(0)).artifact
@@ -108,7 +108,7 @@ struct ArtifactStoreConformance {
         }
     }
 
-    @Test("per-file de-dup: an MD5 stored by an earlier committed version returns that birth version", arguments: StoreBackend.all)
+    @Test("per-file de-dup: an MD5 stored by an earlier committed version returns that birth version", arguments: StoreBackend.withArtifacts)
     func perFileDedup(backend: StoreBackend) async throws {
         try await Self.withRuns(backend) { store in
             let first = try await Self.logVersion(store, digest: "d0", files: ["a.txt": "md5a", "b.txt": "md5b"])
@@ -131,7 +131,7 @@ struct ArtifactStoreConformance {
         }
     }
 
-    @Test("a collection keeps its type: another type conflicts; artifactType reports it", arguments: StoreBackend.all)
+    @Test("a collection keeps its type: another type conflicts; artifactType reports it", arguments: StoreBackend.withArtifacts)
     func typeConflict(backend: StoreBackend) async throws {
         try await Self.withRuns(backend) { store in
             #expect(try await store.artifactType(entity: "alice", project: "mnist", collection: "ds") == nil)
@@ -143,7 +143,7 @@ struct ArtifactStoreConformance {
         }
     }
 
-    @Test("manifest id is stable; manifest blob recorded; unknown artifacts are notFound", arguments: StoreBackend.all)
+    @Test("manifest id is stable; manifest blob recorded; unknown artifacts are notFound", arguments: StoreBackend.withArtifacts)
     func manifest(backend: StoreBackend) async throws {
         try await Self.withRuns(backend) { store in
             let artifact = try await store.createArtifact(Self.creation("d0"), at: Self.at(0)).artifact
@@ -158,7 +158,7 @@ struct ArtifactStoreConformance {
         }
     }
 
-    @Test("lineage: logged by run 1, used by run 2", arguments: StoreBackend.all)
+    @Test("lineage: logged by run 1, used by run 2", arguments: StoreBackend.withArtifacts)
     func lineage(backend: StoreBackend) async throws {
         try await Self.withRuns(backend) { store in
             let v0 = try await Self.logVersion(store, digest: "d0", files: ["a": "m"]).artifact

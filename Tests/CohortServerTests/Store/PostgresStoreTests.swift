@@ -172,3 +172,21 @@ struct PostgresStoreTests {
         }
     }
 }
+
+/// Until PostgreSQL stores artifacts, it must refuse them with an error that says so (never a
+/// silent success): the GraphQL layer turns it into a message the client prints.
+@Suite("PostgreSQL store: artifacts not stored yet", .enabled(if: PostgresTestDatabase.enabled))
+struct PostgresArtifactRefusalTests {
+    @Test("every artifact call fails with .unavailable naming the limitation")
+    func refused() async throws {
+        let store = try await PostgresTestDatabase.openIsolatedStore()
+        do {
+            _ = try await store.createArtifact(
+                ArtifactCreation(entity: "e", project: "p", type: "dataset", collection: "c", digest: "d"), at: Date())
+            Issue.record("createArtifact succeeded")
+        } catch {
+            #expect(error.code == .unavailable && error.message.contains("not stored in PostgreSQL yet"))
+        }
+        await store.close()
+    }
+}
