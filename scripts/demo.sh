@@ -45,8 +45,10 @@ export WANDB_BASE_URL="$server_url" WANDB_API_KEY="$(cat "$server_data/admin-key
 export WANDB_DIR="$(cd "$COHORT_DIR" && pwd)"
 python_ranks=()
 for rank in 0 1; do
-    "$COHORT_WANDB_VENV/bin/python" Examples/python/grouped_wandb.py --group "$group-py" --rank "$rank" --steps 50 &
+    "$COHORT_WANDB_VENV/bin/python" Examples/python/grouped_wandb.py --group "$group-py" --rank "$rank" --steps 50 \
+        --url-file "$WANDB_DIR/py-rank$rank.url" &
     python_ranks+=("$!")
 done
 for pid in "${python_ranks[@]}"; do wait "$pid"; done
+for rank in 0 1; do echo "demo: wandb client rank $rank run: $(cat "$WANDB_DIR/py-rank$rank.url")"; done
 echo "demo: project page $server_url/admin/cohort-demo (the web UI arrives with issue 7; the API answers now)"

@@ -15,6 +15,7 @@ parser.add_argument("--group", required=True)
 parser.add_argument("--rank", type=int, required=True)
 parser.add_argument("--steps", type=int, default=50)
 parser.add_argument("--project", default="cohort-demo")
+parser.add_argument("--url-file", help="also write the run's URL to this file")
 args = parser.parse_args()
 
 run = wandb.init(
@@ -26,5 +27,8 @@ for step in range(args.steps):
     loss = 2.0 * math.exp(-step / 15) + 0.05 * noise.random()
     run.log({"train/loss": loss, "train/acc": 1 - loss / 2.2})
 run.summary["final_loss"] = loss
-print(f"rank {args.rank}: {run.url}")
+url = run.url
+if args.url_file:
+    with open(args.url_file, "w") as handle:
+        handle.write(url + "\n")
 run.finish()
