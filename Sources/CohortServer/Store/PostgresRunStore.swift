@@ -323,28 +323,7 @@ final class PostgresRunStore: RunStore {
     /// The existing-run half of `upsertRun` (the run row is locked).
     private static func update(_ stored: StoredRun, with upsert: RunUpsert, at date: Date, _ tx: Transaction) async throws -> RunRecord {
         var run = stored
-        if let value = upsert.displayName { run.record.displayName = value }
-        if let value = upsert.groupName { run.record.groupName = value }
-        if let value = upsert.jobType { run.record.jobType = value }
-        if let value = upsert.notes { run.record.notes = value }
-        if let value = upsert.description { run.record.description = value }
-        if let value = upsert.host { run.record.host = value }
-        if let value = upsert.program { run.record.program = value }
-        if let value = upsert.commit { run.record.commit = value }
-        if let value = upsert.repo { run.record.repo = value }
-        if let value = upsert.sweep { run.record.sweep = value }
-        if let value = upsert.tags { run.record.tags = value }
-        if let value = upsert.config { run.record.config = value }
-        if let value = upsert.summaryMetrics {
-            run.record.summary = try StoreRules.mergeSummary(run.record.summary, value)
-        }
-        if let state = upsert.state {
-            run.record.state = state
-        } else if run.record.state == .crashed {
-            run.record.state = .running  // heard from again
-        }
-        run.record.updatedAt = date
-        run.record.heartbeatAt = date
+        try StoreRules.apply(upsert, to: &run.record, at: date)
         let r = run.record
         let time = date.timeIntervalSince1970
         try await tx.exec(

@@ -18,6 +18,32 @@ enum StoreRules {
         return members
     }
 
+    /// An `UpsertBucket` applied to a stored run: given fields replace, `nil` ones keep what is
+    /// stored, summary metrics merge key by key, a crashed run heard from again is running, and
+    /// `updatedAt`/`heartbeatAt` move to `date`.
+    static func apply(_ upsert: RunUpsert, to record: inout RunRecord, at date: Date) throws(StoreError) {
+        if let value = upsert.displayName { record.displayName = value }
+        if let value = upsert.groupName { record.groupName = value }
+        if let value = upsert.jobType { record.jobType = value }
+        if let value = upsert.notes { record.notes = value }
+        if let value = upsert.description { record.description = value }
+        if let value = upsert.host { record.host = value }
+        if let value = upsert.program { record.program = value }
+        if let value = upsert.commit { record.commit = value }
+        if let value = upsert.repo { record.repo = value }
+        if let value = upsert.sweep { record.sweep = value }
+        if let value = upsert.tags { record.tags = value }
+        if let value = upsert.config { record.config = value }
+        if let value = upsert.summaryMetrics { record.summary = try mergeSummary(record.summary, value) }
+        if let state = upsert.state {
+            record.state = state
+        } else if record.state == .crashed {
+            record.state = .running  // heard from again
+        }
+        record.updatedAt = date
+        record.heartbeatAt = date
+    }
+
     /// `stored` with every top-level key of `update` set to its new value (W&B's `summaryMetrics`
     /// merge: keys not in the update keep their values; nested objects are replaced, not merged).
     static func mergeSummary(_ stored: String, _ update: String) throws(StoreError) -> String {
