@@ -171,7 +171,24 @@ extension CoordinatorProtocol {
             harness.step(1, 2, [:])
             harness.step(0, 2, [:])
             #expect(harness.logged.first?.metrics["a"]?.mean == 3)
+            #expect(harness.logged.first?.metrics["a"]?.count == 1)
             #expect(harness.logged.first?.metrics["b"]?.mean == 2)
+            #expect(harness.logged.first?.reportedRanks == [0])
+        }
+
+        @Test("a rank that goes back to a step still open is merged into its earlier report, not counted twice")
+        func earlierStepAgain() {
+            var harness = LeaderHarness(worldSize: 2)
+            harness.joinAll([0, 1])
+            harness.step(0, 1, ["a": 1])
+            harness.step(0, 2, ["a": 2])
+            harness.step(0, 1, ["a": 3])  // back to step 1, still open: rank 1 has not reported it
+            harness.step(1, 1, ["a": 5])
+            harness.step(1, 2, ["a": 6])
+            let first = harness.logged.first { $0.step == 1 }
+            #expect(first?.metrics["a"]?.count == 2)
+            #expect(first?.metrics["a"]?.mean == 4)  // rank 0's later 3 replaced its 1
+            #expect(first?.reportedRanks == [0, 1])
         }
 
         static let samples: [[Double]] = [

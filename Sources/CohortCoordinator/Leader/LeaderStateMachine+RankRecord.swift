@@ -65,6 +65,24 @@ extension LeaderStateMachine {
     /// The reports of a step that has not closed yet.
     struct OpenStep: Sendable {
         var firstReport: ContinuousClock.Instant
-        var reports: [Int: [String: Double]] = [:]
+        /// Each reporting rank's metrics, in arrival order; a rank appears at most once.
+        var reports: [RankReport] = []
+
+        /// Adds a rank's metrics. `repeated` says the rank may already have reported this step
+        /// (its highest step was not below it), so its entry is looked up and merged, later values
+        /// winning; otherwise the metrics are appended without a search.
+        mutating func add(rank: Int, metrics: [String: Double], repeated: Bool) {
+            if repeated, let index = reports.firstIndex(where: { $0.rank == rank }) {
+                reports[index].metrics.merge(metrics) { $1 }
+            } else {
+                reports.append(RankReport(rank: rank, metrics: metrics))
+            }
+        }
+    }
+
+    /// One rank's metrics at an open step.
+    struct RankReport: Sendable {
+        var rank: Int
+        var metrics: [String: Double]
     }
 }

@@ -34,12 +34,16 @@ extension LeaderStateMachine {
                 ? [.lateReport(rank: rank, step: report.step, closedThrough: closed)] : []
             return first + closeReadySteps(now: now)
         }
-        if openSteps[report.step] == nil {
-            openSteps[report.step] = OpenStep(firstReport: now)
+        let repeated = previous >= report.step  // this rank may have reported this step already
+        switch openSteps.index(forKey: report.step) {
+        case .some(let index):
+            openSteps.values[index].add(rank: rank, metrics: report.metrics, repeated: repeated)
+        case .none:
+            var open = OpenStep(firstReport: now)
+            open.add(rank: rank, metrics: report.metrics, repeated: false)
+            openSteps[report.step] = open
             openOrder.insert(report.step)
         }
-        // The guard above created the entry; `default` only satisfies the type checker.
-        openSteps[report.step, default: OpenStep(firstReport: now)].reports[rank, default: [:]].merge(report.metrics) { $1 }
         var actions: [Action] = []
         while openOrder.count > configuration.maximumOpenSteps {
             actions.append(closeOldest(reason: .capacity))
@@ -108,17 +112,27 @@ extension LeaderStateMachine {
         let step = openOrder.removeFirst()
         let open = openSteps.removeValue(forKey: step)
         lastClosedStep = step
+        let reports = open?.reports ?? []
         var values: [String: [Double]] = [:]
-        for report in (open?.reports ?? [:]).values {
-            for (name, value) in report { values[name, default: []].append(value) }
+        for report in reports {
+            for (name, value) in report.metrics {
+                values[name, default: Self.column(capacity: reports.count)].append(value)
+            }
         }
         return .logAggregate(StepAggregate(
             step: step,
             metrics: values.mapValues { Aggregate(of: $0) },
-            reportedRanks: (open?.reports.keys).map { $0.sorted() } ?? [],
+            reportedRanks: reports.map(\.rank).sorted(),
             ranks: progress(),
             reason: reason
         ))
+    }
+
+    /// An empty column of one metric's values, sized for every reporting rank.
+    private static func column(capacity: Int) -> [Double] {
+        var column: [Double] = []
+        column.reserveCapacity(capacity)
+        return column
     }
 
     /// Lag behind the fastest rank and step time of every alive rank.

@@ -18,11 +18,15 @@ extension CoordinatorLeader {
         if !accepted { channel.close(promise: nil) }
     }
 
-    /// A message arrived on a connection.
-    func received(_ message: CoordinatorMessage, from id: ConnectionID) {
+    /// Messages arrived on a connection (all those decoded from one read), handled in order under
+    /// one acquisition of the lock.
+    func received(_ messages: [CoordinatorMessage], from id: ConnectionID) {
         state.withLock { state in
             guard !state.isShutDown else { return }
-            perform(state.machine.received(message, from: id, now: clock.now), state: &state)
+            let now = clock.now
+            for message in messages {
+                perform(state.machine.received(message, from: id, now: now), state: &state)
+            }
         }
     }
 
@@ -114,13 +118,19 @@ extension CoordinatorLeader {
     }
 }
 
-/// Feeds one accepted connection's decoded messages and lifecycle to the leader. A decoding error
-/// (malformed or oversized frame) closes this connection only.
-final class LeaderConnectionHandler: ChannelInboundHandler, Sendable {
+/// Feeds one accepted connection's decoded messages and lifecycle to the leader. The messages of one
+/// read are handed over together when the read completes, so a busy worker costs the leader one lock
+/// acquisition per read rather than per message. A decoding error (malformed or oversized frame)
+/// closes this connection only.
+///
+/// Not `Sendable`: it lives in its channel's pipeline and is only touched on that event loop.
+final class LeaderConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = CoordinatorMessage
 
     let leader: CoordinatorLeader
     let id: ConnectionID
+    /// Messages decoded in the current read, not yet handed to the leader.
+    private var pending: [CoordinatorMessage] = []
 
     init(leader: CoordinatorLeader, id: ConnectionID) {
         self.leader = leader
@@ -133,18 +143,32 @@ final class LeaderConnectionHandler: ChannelInboundHandler, Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        leader.received(Self.unwrapInboundIn(data), from: id)
+        pending.append(Self.unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        handOver()
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        handOver()  // what was decoded before the close still counts
         leader.connectionClosed(id)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        handOver()  // the frames before the bad one were valid
         leader.logger.warning("coordinator: closing a connection after an error", metadata: [
             "connection": "\(id)", "error": "\(error)",
         ])
         context.close(promise: nil)
+    }
+
+    private func handOver() {
+        guard !pending.isEmpty else { return }
+        var batch: [CoordinatorMessage] = []
+        swap(&batch, &pending)
+        leader.received(batch, from: id)
     }
 }

@@ -93,7 +93,7 @@ public final class CoordinatorLeader: Sendable {
         ) { child in
             guard let leader = box.leader else { return child.close() }
             return CoordinatorSockets.addCodec(
-                to: child, codec: codec, handler: LeaderConnectionHandler(leader: leader, id: leader.nextConnectionID())
+                to: child, codec: codec, handler: { LeaderConnectionHandler(leader: leader, id: leader.nextConnectionID()) }
             )
         }.get()
         let leader = CoordinatorLeader(configuration: configuration, serverChannel: channel, logger: logger)

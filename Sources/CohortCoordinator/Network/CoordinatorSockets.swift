@@ -9,15 +9,16 @@ enum CoordinatorSockets {
     /// The process-wide event loop group used when the caller injects none.
     static var defaultGroup: any EventLoopGroup { MultiThreadedEventLoopGroup.singleton }
 
-    /// Installs the frame decoder and encoder (with `codec`'s size limit), then `handler`.
+    /// Installs the frame decoder and encoder (with `codec`'s size limit), then the handler `handler`
+    /// makes (on the channel's event loop, so the handler itself need not be `Sendable`).
     static func addCodec(
-        to channel: any Channel, codec: CoordinatorCodec, handler: some ChannelHandler & Sendable
+        to channel: any Channel, codec: CoordinatorCodec, handler: @escaping @Sendable () -> some ChannelHandler
     ) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandlers(
                 ByteToMessageHandler(CoordinatorFrameDecoder(codec: codec)),
                 MessageToByteHandler(CoordinatorFrameEncoder(codec: codec)),
-                handler
+                handler()
             )
         }
     }

@@ -29,6 +29,8 @@ extension CoordinatorWorker {
             state.channel = channel
             state.lastWrite = nil
             state.inFlight = 0
+            state.outbox.removeAll()
+            state.drainScheduled = false
             state.channelWritable = true
             state.machineWritable = true  // `connectSucceeded` makes the machine writable too
             perform(state.machine.connectSucceeded(now: clock.now), state: &state)
@@ -57,6 +59,8 @@ extension CoordinatorWorker {
             guard generation == state.generation else { return }
             state.channel = nil
             state.lastWrite = nil
+            state.outbox.removeAll()
+            state.drainScheduled = false
             perform(state.machine.connectionClosed(now: clock.now, jitter: .random(in: 0...1)), state: &state)
         }
     }
@@ -98,14 +102,16 @@ extension CoordinatorWorker {
                 eventLoop.execute { self.connect(generation: generation) }
             case .send(let messages):
                 guard let channel = state.channel, !messages.isEmpty else { continue }
-                let promise = channel.eventLoop.makePromise(of: Void.self)
-                let generation = state.generation
-                state.lastWrite = promise.futureResult
+                state.outbox.append(contentsOf: messages)
                 state.inFlight += messages.count
-                channel.eventLoop.execute {
-                    for message in messages.dropLast() { channel.write(message, promise: nil) }
-                    channel.writeAndFlush(messages[messages.count - 1], promise: promise)
-                    self.handedOff(messages.count, generation: generation)
+                if !state.drainScheduled {
+                    // One drain per event-loop turn writes everything sent meanwhile and flushes
+                    // once: a fast training loop costs one syscall per batch, not one per step.
+                    state.drainScheduled = true
+                    let promise = channel.eventLoop.makePromise(of: Void.self)
+                    let generation = state.generation
+                    state.lastWrite = promise.futureResult
+                    channel.eventLoop.execute { self.drainOutbox(to: channel, generation: generation, completing: promise) }
                 }
                 updateWritability(state: &state)
             case .close:
@@ -152,6 +158,25 @@ extension CoordinatorWorker {
         }
     }
 
+    /// Writes every message of the outbox to `channel` in order and flushes once, completing
+    /// `promise` with the last write. Runs on the channel's event loop.
+    private func drainOutbox(to channel: any Channel, generation: UInt64, completing promise: EventLoopPromise<Void>) {
+        let messages: [CoordinatorMessage] = state.withLock { state in
+            guard generation == state.generation else { return [] }
+            state.drainScheduled = false
+            var taken: [CoordinatorMessage] = []
+            swap(&taken, &state.outbox)
+            return taken
+        }
+        guard let last = messages.last else {
+            promise.succeed()
+            return
+        }
+        for message in messages.dropLast() { channel.write(message, promise: nil) }
+        channel.writeAndFlush(last, promise: promise)
+        handedOff(messages.count, generation: generation)
+    }
+
     private func connect(generation: UInt64) {
         let codec = self.codec
         let endpoint: LeaderEndpoint
@@ -167,7 +192,7 @@ extension CoordinatorWorker {
         CoordinatorSockets.connect(
             host: endpoint.host, port: endpoint.port, eventLoop: eventLoop, timeout: configuration.connectTimeout
         ) { channel in
-            CoordinatorSockets.addCodec(to: channel, codec: codec, handler: WorkerConnectionHandler(worker: self, generation: generation))
+            CoordinatorSockets.addCodec(to: channel, codec: codec, handler: { WorkerConnectionHandler(worker: self, generation: generation) })
         }.whenFailure { error in
             self.connectFailed(generation, error: error)
         }

@@ -103,6 +103,10 @@ public final class CoordinatorWorker: Sendable {
         var lastWrite: EventLoopFuture<Void>?
         /// Messages handed to the event loop and not yet written to the channel.
         var inFlight = 0
+        /// Messages waiting for the scheduled drain, which writes them all with one flush.
+        var outbox: [CoordinatorMessage] = []
+        /// A drain of `outbox` is scheduled on the channel's event loop.
+        var drainScheduled = false
         /// The channel's writability, as NIO last reported it.
         var channelWritable = true
         /// The writability last given to the machine.

@@ -22,7 +22,7 @@ extension CoordinatorNetwork {
             let server = try await CoordinatorSockets.listen(
                 host: "127.0.0.1", port: 0, group: CoordinatorSockets.defaultGroup, backlog: 8
             ) { channel in
-                CoordinatorSockets.addCodec(to: channel, codec: CoordinatorCodec(), handler: StalledLeader())
+                CoordinatorSockets.addCodec(to: channel, codec: CoordinatorCodec(), handler: { StalledLeader() })
             }.get()
             let port = try #require(server.localAddress?.port)
             let worker = Net.worker(rank: 0, worldSize: 1, token: "stalled", port: port) {

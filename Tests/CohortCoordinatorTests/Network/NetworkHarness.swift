@@ -126,7 +126,7 @@ final class RawPeer: Sendable {
             host: "127.0.0.1", port: port, eventLoop: CoordinatorSockets.defaultGroup.next(), timeout: .seconds(5)
         ) { channel in
             framed
-                ? CoordinatorSockets.addCodec(to: channel, codec: CoordinatorCodec(), handler: Recorder(sink: sink))
+                ? CoordinatorSockets.addCodec(to: channel, codec: CoordinatorCodec(), handler: { Recorder(sink: sink) })
                 : channel.eventLoop.makeSucceededVoidFuture()
         }.get()
         if !framed { sink.finish() }
