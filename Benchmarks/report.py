@@ -192,6 +192,7 @@ def group_report(paths: list[str]) -> dict[str, Any]:
     overhead: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
     throughput: dict[int, list[dict[str, Any]]] = {}
     inprocess: dict[int, list[dict[str, Any]]] = {}
+    split: dict[int, list[dict[str, Any]]] = {}
     for path in paths:
         name = os.path.basename(path)
         with open(path, encoding="utf-8") as file:
@@ -203,12 +204,24 @@ def group_report(paths: list[str]) -> dict[str, Any]:
         elif name.startswith("group-inprocess-"):
             for entry in part["leader"]:
                 inprocess.setdefault(entry["ranks"], []).append(entry)
+            for entry in part.get("leader_split", []):
+                split.setdefault(entry["ranks"], []).append(entry)
 
     def middle(parts: list[dict[str, Any]], key: str) -> Any:
         values = [part[key] for part in parts if part.get(key) is not None]
         return statistics.median(values) if values else None
 
-    result: dict[str, Any] = {"overhead": {}, "throughput": {}}
+    result: dict[str, Any] = {"overhead": {}, "throughput": {}, "leader": {}}
+    for ranks in sorted(set(inprocess) | set(split)):
+        local, apart = inprocess.get(ranks, []), split.get(ranks, [])
+        result["leader"][str(ranks)] = {
+            "repetitions": max(len(local), len(apart)),
+            "inprocess_reports_per_s": middle(local, "reports_per_s"),
+            "split_reports_per_s": middle(apart, "reports_per_s"),
+            "leader_cpu_us_per_report": middle(apart, "leader_cpu_us_per_report"),
+            "leader_capacity_per_core": middle(apart, "leader_capacity_per_core"),
+            "leader_capacity_per_core_each": [entry.get("leader_capacity_per_core") for entry in apart],
+        }
     for link, parts in overhead.items():
         if not parts:
             continue
@@ -284,6 +297,20 @@ def group_markdown(report: dict[str, Any]) -> str:
             f"{on['aggregate_rows_expected']} (rows holding both ranks: {on['aggregate_rows_all_ranks']}).",
             "",
         ]
+    if report.get("leader"):
+        lines += [
+            "One leader alone (CohortLeaderBench, medians): in-process = workers in the leader's process; "
+            "split = workers in a child process, leader CPU = the leader process's own CPU time per report. "
+            "Target: 256 ranks × 1,000 steps/s = 256,000 reports/s.",
+            "",
+            "| ranks | in-process reports/s | split reports/s | leader CPU µs per report | leader capacity per core (reports/s) |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for ranks, row in report["leader"].items():
+            lines.append(
+                f"| {ranks} | {number(row['inprocess_reports_per_s'])} | {number(row['split_reports_per_s'])} | "
+                f"{number(row['leader_cpu_us_per_report'])} | {number(row['leader_capacity_per_core'])} |")
+        lines.append("")
     if report["throughput"]:
         lines += [
             "| ranks (processes) | steps × 3 scalars | reports aggregated/s | reports sent/s (ranks × steps ÷ time) | "
@@ -314,7 +341,7 @@ def main(arguments: list[str]) -> int:
         print()
         print(f"Load average {options.loadavg}; Cohort {options.revision}; {options.swift_version}.")
         print()
-        print(group_markdown(group or {"overhead": {}, "throughput": {}}))
+        print(group_markdown(group or {"overhead": {}, "throughput": {}, "leader": {}}))
         return 0
     clients = merge(options.parts)
     cohort, wandb = clients["cohort"], clients["wandb"]
