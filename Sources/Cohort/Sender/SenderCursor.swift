@@ -1,0 +1,43 @@
+import CohortModel
+
+/// How much of a run the server has acknowledged, counted over the run's journal. The sender saves
+/// it beside the journal (`<run dir>/cohort-sender.json`) after every acknowledged request, so a
+/// restarted process, a resumed run or `cohort sync` sends only what the server has not confirmed.
+///
+/// Counts are of lines produced from the journal in order, so they stay meaningful however often
+/// the journal is re-read. A cursor that is behind the server (saved just before a crash) only
+/// makes the sender re-send lines at their old offsets, which the server takes as a retry.
+struct SenderCursor: Sendable, Equatable {
+    /// History rows (`wandb-history.jsonl` lines) acknowledged.
+    var historyLines = 0
+    /// Console lines (`output.log`) acknowledged.
+    var outputLines = 0
+    /// Run files uploaded, with the fingerprint (size and modification time) of the copy sent.
+    var uploaded: [String: String] = [:]
+    /// Finish records whose final request (`complete` + exit code) was acknowledged.
+    var completedFinishes = 0
+
+    /// The file name of the cursor inside the run directory.
+    static let fileName = "cohort-sender.json"
+
+    init() {}
+
+    /// The cursor as JSON.
+    var json: JSONValue {
+        [
+            "history_lines": .int(Int64(historyLines)), "output_lines": .int(Int64(outputLines)),
+            "uploaded": .object(uploaded.mapValues(JSONValue.string)),
+            "completed_finishes": .int(Int64(completedFinishes)),
+        ]
+    }
+
+    /// Reads a cursor written by `json`; fields that are missing or of the wrong type read as zero.
+    init(json: JSONValue) {
+        historyLines = Int(json["history_lines"]?.intValue ?? 0)
+        outputLines = Int(json["output_lines"]?.intValue ?? 0)
+        completedFinishes = Int(json["completed_finishes"]?.intValue ?? 0)
+        for (path, fingerprint) in json["uploaded"]?.objectValue ?? [:] {
+            if let fingerprint = fingerprint.stringValue { uploaded[path] = fingerprint }
+        }
+    }
+}

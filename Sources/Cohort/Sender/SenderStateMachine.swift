@@ -1,0 +1,390 @@
+import CohortModel
+
+/// What the online sender does with a run's journal, as a pure value: records go in, requests for
+/// the server come out, and acknowledgements move the `SenderCursor`. The owner (`RunSender`) reads
+/// the journal, performs the actions through the W&B API client and reports back; tests drive the
+/// machine with no server.
+///
+/// Rules (the official client's, see `reference/wandb-protocol.md` §2 and §4):
+/// - Nothing is streamed before the run exists on the server (`runCreated`).
+/// - One file_stream request in flight at a time. The first goes out at once; later ones at most
+///   every `batchInterval`, merging everything that waited; at most `maximumRequestBytes` each. A
+///   heartbeat (`{}`) goes out after `heartbeatInterval` without a request.
+/// - Lines carry offsets counted over the journal, so a request that is retried, re-sent after a
+///   restart, or re-sent by `cohort sync` rewrites the same lines and never adds rows.
+/// - A request that failed for good (the transport gave up) goes back to the front of the queue and
+///   is tried again after `retryDelay`; nothing is dropped.
+/// - Run files: `now` files are uploaded once, `live` files whenever they change (checked every
+///   `batchInterval`) and at the end, `end` files and the run's own files at the end.
+/// - The final request (`complete` + exit code) goes out when the journal's last finish record has
+///   been read, every line before it is acknowledged and no upload is running.
+struct SenderStateMachine: Sendable {
+    /// Timing and size limits, with the documented defaults.
+    struct Configuration: Sendable {
+        /// The least time between two file_stream requests. Default 5 s (the official client: 15 s).
+        var batchInterval: Duration = .seconds(5)
+        /// A heartbeat goes out after this long without a request. Default 30 s.
+        var heartbeatInterval: Duration = .seconds(30)
+        /// The largest request body, roughly (lines are never split). Default 8 MiB.
+        var maximumRequestBytes = 8 << 20
+        /// Past this many bytes waiting, `wantsRecords` turns false and the owner stops reading the
+        /// journal until requests drain (the journal is the queue). Default 64 MiB.
+        var maximumPendingBytes = 64 << 20
+        /// How long to wait before sending again after a request failed for good. Default 10 s.
+        var retryDelay: Duration = .seconds(10)
+
+        init() {}
+    }
+
+    /// Something the owner must do.
+    enum Action: Sendable, Equatable {
+        /// Create or update the run on the server; report `upsertSucceeded` or `upsertFailed`.
+        case upsertRun(RunUpsert)
+        /// Send a file_stream request; report `postSucceeded(stopped:)` or `postFailed`.
+        case post(FileStreamRequest)
+        /// Upload these run files (paths inside the run's `files/`) unless the copy on the server has
+        /// the same fingerprint; report each with `uploadFinished`, `uploadSkipped` or `uploadFailed`.
+        case upload([String])
+        /// Save the cursor (after an acknowledgement).
+        case persist(SenderCursor)
+        /// The server asked the run to stop (`{"stopped": true}`); said once.
+        case stopRequested
+        /// Everything is acknowledged, the final request included.
+        case finished
+    }
+
+    /// The run's own files, uploaded at the end when they exist.
+    static let runFiles = ["wandb-summary.json", "config.yaml", "wandb-metadata.json", "output.log"]
+
+    let configuration: Configuration
+    private(set) var cursor: SenderCursor
+    /// The run exists on the server (the first upsert succeeded).
+    private(set) var runCreated: Bool
+
+    private var upsert: RunUpsert?
+    private var upsertPending = false
+    private var upsertInFlight = false
+
+    // Lines produced from the journal in this pass, and those waiting to be sent.
+    private var historySeen = 0
+    private var outputSeen = 0
+    private var pendingHistory: [String] = []
+    private var pendingOutput: [String] = []
+    private var pendingSummary: String?
+    private var pendingUploaded: [String] = []
+    private var pendingPreempting = false
+    private(set) var pendingBytes = 0
+    private var console = ConsoleLines()
+
+    private var inFlight: FileStreamRequest?
+    private var lastPost: ContinuousClock.Instant?
+    private var retryAfter: ContinuousClock.Instant?
+    private var stopSaid = false
+
+    // Run files.
+    private var liveFiles: Set<String> = []
+    private var endFiles: Set<String> = []
+    private var uploadsInFlight: Set<String> = []
+    private var uploadsWanted: Set<String> = []
+    private var lastLiveCheck: ContinuousClock.Instant?
+
+    // Finishing.
+    private var finishesSeen = 0
+    /// The exit code of the last finish record read, while no record has followed it.
+    private var finishedWith: Int32?
+    private var caughtUp = false
+    private var endUploadsRequested = false
+    private var finalInFlight = false
+    private(set) var isDone = false
+
+    /// Creates a machine.
+    /// - Parameters:
+    ///   - cursor: what the server acknowledged before (from the saved cursor, or empty).
+    ///   - runCreated: the owner already created the run (a live run upserts before training starts).
+    init(configuration: Configuration = .init(), cursor: SenderCursor = .init(), runCreated: Bool) {
+        self.configuration = configuration
+        self.cursor = cursor
+        self.runCreated = runCreated
+    }
+
+    /// Whether the owner should read more of the journal now.
+    var wantsRecords: Bool { pendingBytes < configuration.maximumPendingBytes && !isDone }
+
+    // MARK: Inputs
+
+    /// Takes the next records of the journal, in order.
+    mutating func consume(_ records: some Sequence<JournalRecord>) {
+        for record in records { consume(record) }
+    }
+
+    private mutating func consume(_ record: JournalRecord) {
+        caughtUp = false
+        if record.kind != .finish { finishedWith = nil }
+        let payload = record.payload
+        switch record.kind {
+        case .runStart, .resume:
+            applyIdentity(payload)
+        case .runUpdate:
+            if var next = upsert {
+                if let name = payload["name"]?.stringValue { next.displayName = name }
+                if let notes = payload["notes"]?.stringValue { next.notes = notes }
+                if let tags = payload["tags"]?.arrayValue { next.tags = tags.compactMap(\.stringValue) }
+                setUpsert(next)
+            }
+        case .config:
+            if var next = upsert, let config = payload["config"]?.objectValue {
+                next.config = config
+                setUpsert(next)
+            }
+        case .history:
+            historySeen += 1
+            if historySeen > cursor.historyLines {
+                let line = JSONWriter.string(payload)
+                pendingHistory.append(line)
+                pendingBytes += Self.size(of: line)
+            }
+        case .summary:
+            if let summary = payload["summary"] {
+                let line = JSONWriter.string(summary)
+                pendingBytes += Self.size(of: line) - (pendingSummary.map(Self.size(of:)) ?? 0)
+                pendingSummary = line
+            }
+        case .output:
+            let lines = console.add(
+                payload["text"]?.stringValue ?? "", stream: payload["stream"]?.stringValue ?? "stdout",
+                time: payload["time"]?.number ?? 0)
+            addOutput(lines)
+        case .file:
+            guard let path = payload["path"]?.stringValue else { break }
+            switch payload["policy"]?.stringValue {
+            case "live": liveFiles.insert(path); uploadsWanted.insert(path)
+            case "end": endFiles.insert(path)
+            default: uploadsWanted.insert(path)
+            }
+        case .preempting:
+            pendingPreempting = true
+        case .finish:
+            finishesSeen += 1
+            finishedWith = Int32(truncatingIfNeeded: payload["exit_code"]?.intValue ?? 0)
+        case .summaryUpdate, .metric, .alert, .artifact, .groupEvent, .unknown:
+            break  // the summary snapshots carry the summary; the rest is not streamed
+        }
+    }
+
+    /// The owner has read the journal to its current end.
+    mutating func caughtUpWithJournal() { caughtUp = true }
+
+    mutating func upsertSucceeded() {
+        upsertInFlight = false
+        runCreated = true
+    }
+
+    mutating func upsertFailed(now: ContinuousClock.Instant) {
+        upsertInFlight = false
+        upsertPending = true
+        retryAfter = now + configuration.retryDelay
+    }
+
+    /// The file_stream request in flight was acknowledged.
+    /// - Parameter stopped: the server answered `{"stopped": true}`.
+    mutating func postSucceeded(stopped: Bool) -> [Action] {
+        guard let request = inFlight else { return [] }
+        inFlight = nil
+        cursor.historyLines += request.history?.lines.count ?? 0
+        cursor.outputLines += request.output?.lines.count ?? 0
+        if finalInFlight {
+            finalInFlight = false
+            cursor.completedFinishes = finishesSeen
+            isDone = true
+        }
+        var actions: [Action] = [.persist(cursor)]
+        if stopped && !stopSaid {
+            stopSaid = true
+            actions.append(.stopRequested)
+        }
+        if isDone { actions.append(.finished) }
+        return actions
+    }
+
+    /// The file_stream request in flight failed for good: its contents wait at the front of the queue.
+    mutating func postFailed(now: ContinuousClock.Instant) {
+        guard let request = inFlight else { return }
+        inFlight = nil
+        finalInFlight = false
+        pendingHistory = (request.history?.lines ?? []) + pendingHistory
+        pendingOutput = (request.output?.lines ?? []) + pendingOutput
+        if pendingSummary == nil { pendingSummary = request.summary?.lines.last }
+        pendingUploaded = request.uploaded + pendingUploaded
+        pendingPreempting = pendingPreempting || request.preempting
+        pendingBytes += Self.size(of: request)
+        retryAfter = now + configuration.retryDelay
+    }
+
+    mutating func uploadFinished(_ path: String, fingerprint: String) -> [Action] {
+        uploadsInFlight.remove(path)
+        cursor.uploaded[path] = fingerprint
+        pendingUploaded.append(path)
+        return [.persist(cursor)]
+    }
+
+    /// The file was unchanged since its last upload, or does not exist.
+    mutating func uploadSkipped(_ path: String) { uploadsInFlight.remove(path) }
+
+    /// The upload failed for good; it is asked for again at the next check.
+    mutating func uploadFailed(_ path: String, now: ContinuousClock.Instant) {
+        uploadsInFlight.remove(path)
+        uploadsWanted.insert(path)
+        retryAfter = now + configuration.retryDelay
+    }
+
+    // MARK: Deciding
+
+    /// What to do now. Call after every input and on a periodic tick.
+    mutating func tick(now: ContinuousClock.Instant) -> [Action] {
+        guard !isDone else { return [] }
+        if let retryAfter, now < retryAfter { return [] }
+        retryAfter = nil
+        var actions: [Action] = []
+        if upsertPending && !upsertInFlight, let upsert {
+            upsertPending = false
+            upsertInFlight = true
+            actions.append(.upsertRun(upsert))
+        }
+        guard runCreated else { return actions }
+        actions += uploads(now: now)
+        if let request = nextRequest(now: now) {
+            inFlight = request
+            lastPost = now
+            actions.append(.post(request))
+        }
+        return actions
+    }
+
+    private mutating func uploads(now: ContinuousClock.Instant) -> [Action] {
+        if finishing && !endUploadsRequested {
+            endUploadsRequested = true
+            uploadsWanted.formUnion(endFiles)
+            uploadsWanted.formUnion(liveFiles)
+            uploadsWanted.formUnion(Self.runFiles)
+        } else if !liveFiles.isEmpty, lastLiveCheck.map({ now >= $0 + configuration.batchInterval }) ?? true {
+            lastLiveCheck = now
+            uploadsWanted.formUnion(liveFiles)
+        }
+        let paths = uploadsWanted.subtracting(uploadsInFlight).sorted()
+        uploadsWanted.removeAll()
+        guard !paths.isEmpty else { return [] }
+        uploadsInFlight.formUnion(paths)
+        return [.upload(paths)]
+    }
+
+    /// The journal ended with a finish record that was read to its end.
+    private var finishing: Bool { finishedWith != nil && caughtUp && finishesSeen > cursor.completedFinishes }
+
+    private mutating func nextRequest(now: ContinuousClock.Instant) -> FileStreamRequest? {
+        guard inFlight == nil else { return nil }
+        if finishing {
+            addOutput(console.flush())
+        }
+        let hasData = !pendingHistory.isEmpty || !pendingOutput.isEmpty || pendingSummary != nil
+            || !pendingUploaded.isEmpty || pendingPreempting
+        let due = lastPost.map { now >= $0 + configuration.batchInterval } ?? true
+        let full = pendingBytes >= configuration.maximumRequestBytes
+        if hasData && (due || full || finishing) {
+            var request = takeBatch()
+            if finishing && pendingBytes == 0 && pendingHistory.isEmpty && pendingOutput.isEmpty && uploadsInFlight.isEmpty {
+                request.complete = true
+                request.exitCode = finishedWith
+                finalInFlight = true
+            }
+            return request
+        }
+        if finishing && uploadsInFlight.isEmpty {
+            var request = FileStreamRequest()
+            request.complete = true
+            request.exitCode = finishedWith
+            finalInFlight = true
+            return request
+        }
+        if let lastPost, now >= lastPost + configuration.heartbeatInterval {
+            return FileStreamRequest()
+        }
+        return nil
+    }
+
+    /// Moves waiting lines into a request, up to the size limit.
+    private mutating func takeBatch() -> FileStreamRequest {
+        var request = FileStreamRequest()
+        var budget = configuration.maximumRequestBytes
+        func take(_ lines: inout [String]) -> [String] {
+            var count = 0
+            for line in lines {
+                let size = Self.size(of: line)
+                if count > 0 && size > budget { break }
+                budget -= size
+                count += 1
+            }
+            defer { lines.removeFirst(count) }
+            return Array(lines.prefix(count))
+        }
+        let history = take(&pendingHistory)
+        if !history.isEmpty { request.history = .init(offset: cursor.historyLines, lines: history) }
+        let output = take(&pendingOutput)
+        if !output.isEmpty { request.output = .init(offset: cursor.outputLines, lines: output) }
+        if let summary = pendingSummary {
+            request.summary = .init(offset: 0, lines: [summary])
+            pendingSummary = nil
+        }
+        request.uploaded = pendingUploaded
+        pendingUploaded = []
+        request.preempting = pendingPreempting
+        pendingPreempting = false
+        pendingBytes = max(0, pendingBytes - Self.size(of: request))
+        if pendingHistory.isEmpty && pendingOutput.isEmpty && pendingSummary == nil { pendingBytes = 0 }
+        return request
+    }
+
+    // MARK: Helpers
+
+    private mutating func applyIdentity(_ payload: JSONValue) {
+        guard let id = payload["id"]?.stringValue, let project = payload["project"]?.stringValue else { return }
+        var next = upsert ?? RunUpsert(runID: id, project: project)
+        next.runID = id
+        next.project = project
+        next.entity = payload["entity"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        next.group = payload["group"]?.stringValue
+        next.jobType = payload["job_type"]?.stringValue
+        next.displayName = payload["name"]?.stringValue ?? next.displayName
+        next.notes = payload["notes"]?.stringValue ?? next.notes
+        if let tags = payload["tags"]?.arrayValue { next.tags = tags.compactMap(\.stringValue) }
+        next.sweepID = payload["sweep_id"]?.stringValue
+        next.host = payload["host"]?.stringValue
+        next.program = payload["program"]?.stringValue ?? next.program
+        setUpsert(next)
+    }
+
+    private mutating func setUpsert(_ next: RunUpsert) {
+        guard next != upsert else { return }
+        let first = upsert == nil
+        upsert = next
+        // A live run's owner created the run from the same facts before training started.
+        if !(first && runCreated) { upsertPending = true }
+    }
+
+    private mutating func addOutput(_ lines: [String]) {
+        for line in lines {
+            outputSeen += 1
+            if outputSeen > cursor.outputLines {
+                pendingOutput.append(line)
+                pendingBytes += Self.size(of: line)
+            }
+        }
+    }
+
+    /// A line's share of a request body: its bytes, quotes and comma.
+    private static func size(of line: String) -> Int { line.utf8.count + 3 }
+
+    private static func size(of request: FileStreamRequest) -> Int {
+        let lines = (request.history?.lines ?? []) + (request.output?.lines ?? []) + (request.summary?.lines ?? [])
+        return lines.reduce(0) { $0 + size(of: $1) }
+    }
+}
