@@ -18,22 +18,22 @@ import CohortModel
 ///   `batchInterval`) and at the end, `end` files and the run's own files at the end.
 /// - The final request (`complete` + exit code) goes out when the journal's last finish record has
 ///   been read, every line before it is acknowledged and no upload is running.
-struct SenderStateMachine: Sendable {
+package struct SenderStateMachine: Sendable {
     /// Timing and size limits, with the documented defaults.
-    struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The least time between two file_stream requests. Default 5 s (the official client: 15 s).
-        var batchInterval: Duration = .seconds(5)
+        package var batchInterval: Duration = .seconds(5)
         /// A heartbeat goes out after this long without a request. Default 30 s.
-        var heartbeatInterval: Duration = .seconds(30)
+        package var heartbeatInterval: Duration = .seconds(30)
         /// The largest request body, roughly (lines are never split). Default 8 MiB.
-        var maximumRequestBytes = 8 << 20
+        package var maximumRequestBytes = 8 << 20
         /// Past this many bytes waiting, `wantsRecords` turns false and the owner stops reading the
         /// journal until requests drain (the journal is the queue). Default 64 MiB.
-        var maximumPendingBytes = 64 << 20
+        package var maximumPendingBytes = 64 << 20
         /// How long to wait before sending again after a request failed for good. Default 10 s.
-        var retryDelay: Duration = .seconds(10)
+        package var retryDelay: Duration = .seconds(10)
 
-        init() {}
+        package init() {}
     }
 
     /// Something the owner must do.
@@ -105,6 +105,16 @@ struct SenderStateMachine: Sendable {
         self.configuration = configuration
         self.cursor = cursor
         self.runCreated = runCreated
+    }
+
+    /// The run as the journal describes it so far (identity, settings, config).
+    var run: RunUpsert? { upsert }
+
+    /// What is not acknowledged yet, for the message `finish` prints when its deadline passes.
+    var unsent: (historyLines: Int, outputLines: Int, files: Int, final: Bool) {
+        (pendingHistory.count + (inFlight?.history?.lines.count ?? 0),
+         pendingOutput.count + (inFlight?.output?.lines.count ?? 0),
+         uploadsInFlight.count + uploadsWanted.count, !isDone)
     }
 
     /// Whether the owner should read more of the journal now.

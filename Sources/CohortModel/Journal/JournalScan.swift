@@ -67,7 +67,18 @@ public enum JournalScanner {
         let version = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
         guard version <= JournalFormat.version else { throw .unsupportedVersion(version) }
 
-        var offset = JournalFormat.headerSize
+        return scanRecords(bytes, from: JournalFormat.headerSize, body)
+    }
+
+    /// Calls `body` with each whole record of `bytes` from `start` (a record boundary) on, and
+    /// returns how the bytes end. Offsets in the records and the tail are indices into `bytes`.
+    ///
+    /// A reader following a live journal calls this on the bytes it has so far: a `.torn` tail is
+    /// then a record still being written, to read again when more bytes have arrived.
+    public static func scanRecords(
+        _ bytes: [UInt8], from start: Int, _ body: (JournalRecord) -> Void
+    ) -> JournalTail {
+        var offset = start
         return bytes.withUnsafeBytes { raw in
             while offset < raw.count {
                 let remaining = raw.count - offset

@@ -1,0 +1,14 @@
+package import CohortModel
+
+/// What the sender needs from a W&B-compatible server. `WandbSenderBackend` implements it over
+/// CohortTransport's W&B API client; each call retries transient failures itself (the transport's
+/// retry policy) and throws only when it gave up or the server refused for good.
+package protocol SenderBackend: Sendable {
+    /// Creates or updates the run (W&B's `UpsertBucket`).
+    func upsertRun(_ run: RunUpsert) async throws(CohortError)
+    /// Sends one file_stream request.
+    /// - Returns: whether the server asked the run to stop (`{"stopped": true}`).
+    func postFileStream(_ request: FileStreamRequest, run: RunUpsert) async throws(CohortError) -> Bool
+    /// Uploads one run file: `path` inside the run's `files/`, read from `localPath`.
+    func uploadRunFile(path: String, localPath: String, run: RunUpsert) async throws(CohortError)
+}
