@@ -116,6 +116,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "CohortTransportTests", dependencies: ["CohortTransport", "CohortTestSupport"]),
         .testTarget(name: "CohortModelTests", dependencies: ["CohortModel", "CohortTestSupport"]),
         .testTarget(
             name: "CohortTests",

@@ -42,6 +42,10 @@ static inline CURLcode cohort_curl_easy_setopt_seek_callback(CURL *handle, CURLo
     return curl_easy_setopt(handle, option, value);
 }
 
+static inline CURLcode cohort_curl_easy_setopt_xferinfo_callback(CURL *handle, CURLoption option, curl_xferinfo_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
 static inline CURLcode cohort_curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -31,6 +31,7 @@ public final class FaultInjectingProxy: Sendable {
         var stored: [String: [UInt8]] = [:]
         var connections = 0
         var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var open: [Int: any Channel] = [:]
     }
 
     /// The port the proxy listens on.
@@ -44,8 +45,11 @@ public final class FaultInjectingProxy: Sendable {
     /// The accept loop: the one unstructured task, stored here and cancelled by `shutdown()`.
     private let acceptTask = Mutex<Task<Void, Never>?>(nil)
 
-    private init(port: Int, upstream: (host: String, port: Int)?, group: MultiThreadedEventLoopGroup) {
-        self.port = port
+    private let listener: any Channel
+
+    private init(listener: any Channel, upstream: (host: String, port: Int)?, group: MultiThreadedEventLoopGroup) {
+        self.listener = listener
+        self.port = listener.localAddress?.port ?? 0
         self.upstream = upstream
         self.group = group
     }
@@ -62,16 +66,20 @@ public final class FaultInjectingProxy: Sendable {
                         wrappingChannelSynchronously: channel)
                 }
             }
-        let proxy = FaultInjectingProxy(port: server.channel.localAddress?.port ?? 0, upstream: upstream, group: group)
+        let proxy = FaultInjectingProxy(listener: server.channel, upstream: upstream, group: group)
         let task = Task<Void, Never> {
             _ = try? await server.executeThenClose { inbound in  // ends when cancelled by shutdown()
                 try await withThrowingDiscardingTaskGroup { tasks in
                     for try await connection in inbound {
                         let number = proxy.state.withLock { state in
                             state.connections += 1
+                            state.open[state.connections] = connection.channel
                             return state.connections
                         }
-                        tasks.addTask { await proxy.serve(connection, number: number) }
+                        tasks.addTask {
+                            await proxy.serve(connection, number: number)
+                            _ = proxy.state.withLock { $0.open.removeValue(forKey: number) }
+                        }
                     }
                 }
             }
@@ -117,6 +125,8 @@ public final class FaultInjectingProxy: Sendable {
     public func shutdown() async throws {
         let task = acceptTask.withLock { $0 }
         task?.cancel()
+        listener.close(promise: nil)
+        for channel in state.withLock({ Array($0.open.values) }) { channel.close(promise: nil) }
         await task?.value
         try await group.shutdownGracefully()
     }

@@ -58,6 +58,11 @@ final class EasyHandle {
         try set(CURLOPT_HEADERDATA, pointer: context, transfer)
         try set(CURLOPT_WRITEFUNCTION, callback: Transfer.writeCallback, transfer)
         try set(CURLOPT_WRITEDATA, pointer: context, transfer)
+        if request.onProgress != nil {
+            try set(CURLOPT_NOPROGRESS, 0, transfer)
+            try check(cohort_curl_easy_setopt_xferinfo_callback(easy, CURLOPT_XFERINFOFUNCTION, Transfer.progressCallback), transfer)
+            try set(CURLOPT_XFERINFODATA, pointer: context, transfer)
+        }
         // "Expect:" with no value stops libcurl's `Expect: 100-continue` on large bodies.
         var list: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Expect:")
         for header in request.headers {

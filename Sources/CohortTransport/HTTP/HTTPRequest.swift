@@ -22,6 +22,9 @@ public struct HTTPRequest: Sendable {
     /// A limit on the whole transfer (connect, send, receive); `nil` uses only the client's connect and
     /// low-speed timeouts, so a long upload that keeps moving is never cut off.
     public var timeout: Duration?
+    /// Called on the client's thread as bytes move (for progress bars); it must return quickly and must
+    /// not block. `nil` (the default) turns progress reporting off.
+    public var onProgress: (@Sendable (HTTPProgress) -> Void)?
 
     /// Creates a request with no body whose response body is kept in memory.
     public init(
@@ -80,6 +83,26 @@ public struct HTTPRequest: Sendable {
         case memory
         /// Streamed into the file at `path`, which is created or truncated when the answer is a 2xx.
         case file(path: String)
+    }
+}
+
+/// How far a transfer has come. Totals are 0 while unknown.
+public struct HTTPProgress: Sendable, Hashable {
+    /// Request body bytes sent so far.
+    public var bytesSent: Int64
+    /// Request body bytes to send.
+    public var totalToSend: Int64
+    /// Response body bytes received so far.
+    public var bytesReceived: Int64
+    /// Response body bytes expected (from `Content-Length`), or 0.
+    public var totalToReceive: Int64
+
+    /// Creates a progress report.
+    public init(bytesSent: Int64, totalToSend: Int64, bytesReceived: Int64, totalToReceive: Int64) {
+        self.bytesSent = bytesSent
+        self.totalToSend = totalToSend
+        self.bytesReceived = bytesReceived
+        self.totalToReceive = totalToReceive
     }
 }
 

@@ -32,6 +32,7 @@ final class Transfer: @unchecked Sendable {
     private var uploadFD: Int32 = -1
     private var uploadPosition: Int64 = 0
     private var failure: TransportError?
+    private var lastProgress: HTTPProgress?
 
     /// How much of an error body is kept when the body was meant for a file.
     private static let errorBodyLimit = 64 << 10
@@ -111,9 +112,22 @@ final class Transfer: @unchecked Sendable {
         return 0  // CURL_SEEKFUNC_OK
     }
 
+    static let progressCallback: curl_xferinfo_callback = { context, downloadTotal, downloaded, uploadTotal, uploaded in
+        let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+        let progress = HTTPProgress(
+            bytesSent: Int64(uploaded), totalToSend: Int64(uploadTotal),
+            bytesReceived: Int64(downloaded), totalToReceive: Int64(downloadTotal))
+        if progress != transfer.lastProgress {  // libcurl also calls when nothing moved
+            transfer.lastProgress = progress
+            transfer.request.onProgress?(progress)
+        }
+        return 0
+    }
+
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var line = String(decoding: bytes, as: UTF8.self)
-        while line.last == "\n" || line.last == "\r" { line.removeLast() }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let line = String(decoding: bytes[..<end], as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             // A new answer (after a redirect or an interim 1xx) replaces the headers of the previous one.
             let parts = line.split(separator: " ", maxSplits: 2)
