@@ -30,7 +30,7 @@ let package = Package(
         ),
         // Pure values shared by client, coordinator and server: JSON, journal framing, records.
         .target(name: "CohortModel"),
-        // HTTP through libcurl (the uploader arrives with the online mode).
+        // HTTP through libcurl on a thread of its own (HTTPClient), RetryPolicy, RetryingHTTPClient.
         .target(name: "CohortTransport", dependencies: ["CCurl", "CohortModel"]),
         // Group leader and workers: codec and pure state machines (NIOCore), TCP over NIOPosix (Network/).
         .target(

@@ -33,6 +33,8 @@ struct HTTPClientTests {
             #expect(seen[0].bodySize == bytes.count)
             #expect(seen[1].header("content-type") == "application/json")
             #expect(seen[0].header("expect") == nil, "no Expect: 100-continue")
+            #expect(seen[2].header("accept-encoding")?.contains("gzip") == true)
+            #expect(seen[2].header("user-agent") == "cohort")
         }
     }
 
@@ -51,8 +53,12 @@ struct HTTPClientTests {
             #expect(proxy.requests.first?.header("content-length") == "1500000")
 
             let tooLong = FileRegion(path: file, offset: 2_000_000, length: 1_000_001)
-            await #expect(throws: TransportError.self) {
+            do {
                 _ = try await client.execute(HTTPRequest(method: .put, url: proxy.baseURL + "/x", body: .file(tooLong)))
+                Issue.record("a region beyond the end of the file was sent")
+            } catch let error as TransportError {
+                #expect(error.kind == .fileUnreadable)
+                #expect(error.description.contains(file))
             }
             #expect(proxy.requests.count == 1, "a region beyond the end of the file is refused before sending")
         }
@@ -155,6 +161,35 @@ struct HTTPClientTests {
             #expect(proxy.requests.count == 200)
             #expect(Set(proxy.requests.map(\.connection)).count <= 8, "at most maxConnectionsPerHost connections")
         }
+    }
+
+    @Test("a request slower than its timeout fails as timed out, which is retried")
+    func requestTimeout() async throws {
+        try await withOrigin { proxy, client in
+            proxy.inject(.delay(.seconds(30)), pathPrefix: "/slow")
+            do {
+                _ = try await client.execute(HTTPRequest(url: proxy.baseURL + "/slow", timeout: .milliseconds(300)))
+                Issue.record("the slow request succeeded")
+            } catch let error as TransportError {
+                #expect(error.kind == .timedOut)
+                #expect(error.isTransient)
+            }
+        }
+    }
+
+    @Test("shutdown fails a transfer in flight instead of leaving it hanging")
+    func shutdownInFlight() async throws {
+        let proxy = try await FaultInjectingProxy.start()
+        let client = HTTPClient()
+        proxy.inject(.delay(.seconds(30)), pathPrefix: "/slow")
+        let task = Task { () async throws(TransportError) -> HTTPResponse in
+            try await client.execute(HTTPRequest(url: proxy.baseURL + "/slow"))
+        }
+        await proxy.waitForRequests(count: 1)
+        await client.shutdownGracefully()
+        guard case .failure(let error) = await task.result else { Issue.record("the slow request succeeded"); return }
+        #expect((error as? TransportError)?.kind == .shutDown)
+        try await proxy.shutdown()
     }
 
     @Test("after shutdown, requests fail with a clear error")
