@@ -30,7 +30,7 @@ let package = Package(
         ),
         // Pure values shared by client, coordinator and server: JSON, journal framing, records.
         .target(name: "CohortModel"),
-        // HTTP through libcurl (the uploader arrives with the online mode).
+        // HTTP through libcurl on a thread of its own (HTTPClient), RetryPolicy, RetryingHTTPClient.
         .target(name: "CohortTransport", dependencies: ["CCurl", "CohortModel"]),
         // Group leader and workers: codec and pure state machines (NIOCore), TCP over NIOPosix (Network/).
         .target(
@@ -66,8 +66,16 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
-        // Test-only helpers: temporary directories, child processes.
-        .target(name: "CohortTestSupport", dependencies: ["Cohort", "CohortModel"]),
+        // Test-only helpers: temporary directories, child processes, a fault-injecting HTTP proxy.
+        .target(
+            name: "CohortTestSupport",
+            dependencies: [
+                "Cohort", "CohortModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "CohortCLI",
             dependencies: [
@@ -108,6 +116,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "CohortTransportTests", dependencies: ["CohortTransport", "CohortTestSupport"]),
         .testTarget(name: "CohortModelTests", dependencies: ["CohortModel", "CohortTestSupport"]),
         .testTarget(
             name: "CohortTests",
