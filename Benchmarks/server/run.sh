@@ -2,8 +2,10 @@
 # Server ingestion benchmark (issue 4): cohort server's file_stream vs the MLflow tracking server's
 # log-batch, from 1 and 16 concurrent runs. See BENCHMARKS.md "Server ingestion".
 #
-#   Benchmarks/server/run.sh                       # SQLite, results in Benchmarks/server/results.json
-#   Benchmarks/server/run.sh --database postgres://cohort@127.0.0.1/cohort_bench   # PostgreSQL metadata
+#   Benchmarks/server/run.sh                       # SQLite: results.json's "sqlite" entry
+#   Benchmarks/server/run.sh --database postgres://cohort:cohort@127.0.0.1/cohort_bench --fresh-database
+#                                                  # PostgreSQL: its "postgresql" entry (--fresh-database
+#                                                  # empties that database's public schema before each measurement)
 #   Benchmarks/server/run.sh --mlflow ''           # cohort only
 #
 # Extra arguments go to server_bench.py (--runs, --lines, --total-lines, --repeat, --mlflow-workers …).
@@ -15,4 +17,4 @@ if [ ! -x /opt/mlflow-venv/bin/mlflow ]; then
     python3 -m venv /opt/mlflow-venv
     /opt/mlflow-venv/bin/pip install --quiet mlflow
 fi
-python3 Benchmarks/server/server_bench.py --cohort .build-bench/release/cohort "$@" | tee Benchmarks/server/results.json
+python3 Benchmarks/server/server_bench.py --cohort .build-bench/release/cohort --output Benchmarks/server/results.json "$@"

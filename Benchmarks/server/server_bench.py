@@ -130,7 +130,18 @@ RESUME = """query RunResumeStatus($project: String, $entity: String, $name: Stri
 }"""
 
 
+def empty_database(url):
+    """Empties the public schema of the PostgreSQL database at `url` (psql), so a measurement starts
+    from empty tables like a fresh SQLite file does. Destroys everything in that schema."""
+    subprocess.run(
+        ["psql", "--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", url,
+         "--command", "DROP SCHEMA IF EXISTS public CASCADE", "--command", "CREATE SCHEMA public"],
+        check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
+
+
 def cohort_bench(args, runs, lines_per_run):
+    if args.database and args.fresh_database:
+        empty_database(args.database)
     data = tempfile.mkdtemp(prefix="cohort-server-bench-")
     port = free_port()
     key = "cohort-bench-" + "b3nch" * 8
@@ -144,7 +155,9 @@ def cohort_bench(args, runs, lines_per_run):
         wait_http(port, "/healthz")
         auth = "Basic " + base64.b64encode(f"api:{key}".encode()).decode()
         headers = {"Authorization": auth, "Content-Type": "application/json", "User-Agent": "server-bench"}
-        project = f"bench-{runs}"
+        # A project of its own per measurement: in a database kept between measurements, runs of an
+        # earlier one would turn these requests into retries of lines already stored.
+        project = f"bench-{runs}-{os.urandom(4).hex()}"
         names = [f"run{r:03d}" for r in range(runs)]
 
         def graphql(query, variables):
@@ -258,10 +271,26 @@ def mlflow_bench(args, runs, lines_per_run):
             shutil.rmtree(data, ignore_errors=True)
 
 
+def record_report(path, database, report):
+    """Stores `report` in the JSON object at `path` under `database`, keeping the other entries."""
+    reports = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            reports = json.load(f)
+        if "database" in reports:  # the older one-report layout
+            reports = {reports["database"]: reports}
+    reports[database] = report
+    with open(path, "w") as f:
+        json.dump(reports, f, indent=2)
+        f.write("\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cohort", default=".build-bench/release/cohort", help="the cohort binary (release build)")
     parser.add_argument("--database", default=None, help="postgres://… to pass to cohort server --database (default: SQLite)")
+    parser.add_argument("--fresh-database", action="store_true",
+                        help="with --database: empty its public schema (psql) before each cohort measurement; DESTROYS its data")
     parser.add_argument("--mlflow", default="/opt/mlflow-venv/bin/mlflow", help="the mlflow CLI; '' to skip MLflow")
     parser.add_argument("--mlflow-workers", type=int, default=None, help="mlflow server --workers (default: MLflow's, 4)")
     parser.add_argument("--runs", default="1,16", help="concurrent runs to measure, comma-separated")
@@ -270,6 +299,9 @@ def main():
     parser.add_argument("--mlflow-scale", type=float, default=0.25, help="MLflow gets this fraction of the lines (it is slow)")
     parser.add_argument("--repeat", type=int, default=1, help="repetitions of each measurement (the best is kept)")
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    parser.add_argument("--output", default=None,
+                        help="also record the report in this JSON file, under its database (sqlite or postgresql), "
+                             "keeping the other database's report")
     args = parser.parse_args()
 
     results = []
@@ -291,15 +323,20 @@ def main():
         by = {r["server"]: r for r in results if r["runs"] == runs}
         if "cohort" in by and "mlflow" in by:
             ratios[f"{runs}_runs"] = round(by["cohort"]["metrics_per_s"] / by["mlflow"]["metrics_per_s"], 1)
-    print(json.dumps({
-        "database": "postgresql" if args.database else "sqlite",
+    database = "postgresql" if args.database else "sqlite"
+    report = {
+        "database": database,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg(),
         "batch_lines": BATCH,
         "metrics_per_line": len(METRICS),
         "results": results,
         "cohort_over_mlflow_metrics_per_s": ratios,
-    }, indent=2))
+    }
+    print(json.dumps(report, indent=2))
+    if args.output:
+        record_report(args.output, database, report)
     return 0 if all(r["complete"] for r in results) else 1
 
 

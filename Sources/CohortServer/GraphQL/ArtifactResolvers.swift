@@ -176,7 +176,7 @@ enum ArtifactResolvers {
             let url = ctx.services.signedURL(method: "PUT", path: BlobPaths.artifactFilePath(storagePath: file.storagePath), now: ctx.now)
             var multipart: MultipartUploadNode?
             if !spec.parts.isEmpty {
-                let uploadID = SQLiteRunStore.newArtifactID()
+                let uploadID = StoreRules.newArtifactID()
                 multipart = MultipartUploadNode(
                     uploadID: uploadID,
                     parts: spec.parts.map {

@@ -9,8 +9,9 @@ import PostgresNIO
 /// `SQLiteRunStore` (the shared rules are in `StoreRules`). Unlike SQLite, transactions here run
 /// concurrently, so the read-modify-write methods lock what they change: `applyFileStream`,
 /// `upsertRun` (of an existing run) and `recordAlert` take the run row `FOR UPDATE`; creating a run
-/// locks its project row (run ordinals, and so generated names, stay unique); migrations take an
-/// advisory lock. All values are bound; no SQL is built from input.
+/// locks its project row (run ordinals, and so generated names, stay unique); committing an artifact
+/// locks its collection row (version indexes stay unique; `PostgresArtifactStore.swift`); migrations
+/// take an advisory lock. All values are bound; no SQL is built from input.
 ///
 /// Failures are logged without the DSN or password and reported as `.unavailable` ("the database is
 /// unavailable"), except constraint violations (`.conflict`).
@@ -451,8 +452,8 @@ final class PostgresRunStore: RunStore {
 
     // MARK: Transactions
 
-    /// Runs `body` in one transaction on one leased connection.
-    private func transaction<T: Sendable>(_ body: (Transaction) async throws -> T) async throws(StoreError) -> T {
+    /// Runs `body` in one transaction on one leased connection (the run and the artifact methods alike).
+    func transaction<T: Sendable>(_ body: (Transaction) async throws -> T) async throws(StoreError) -> T {
         let logger = self.logger
         do {
             return try await client.withConnection { connection in
@@ -497,7 +498,7 @@ final class PostgresRunStore: RunStore {
     }
 
     /// The statements of one transaction (only valid inside `transaction`).
-    fileprivate struct Transaction {
+    struct Transaction {
         let connection: PostgresConnection
         let logger: Logger
 
@@ -584,30 +585,8 @@ final class PostgresRunStore: RunStore {
         }
     }
 
-    fileprivate struct StoredRun {
+    struct StoredRun {
         var id: Int
         var record: RunRecord
-    }
-}
-
-extension PostgresRandomAccessRow {
-    fileprivate func text(_ name: String) -> String? {
-        guard contains(name) else { return nil }
-        return (try? self[name].decode(String?.self)) ?? nil
-    }
-
-    fileprivate func int(_ name: String) -> Int? {
-        guard contains(name) else { return nil }
-        return (try? self[name].decode(Int?.self)) ?? nil
-    }
-
-    fileprivate func bool(_ name: String) -> Bool? {
-        guard contains(name) else { return nil }
-        return (try? self[name].decode(Bool?.self)) ?? nil
-    }
-
-    fileprivate func date(_ name: String) -> Date? {
-        guard contains(name), let seconds = (try? self[name].decode(Double?.self)) ?? nil else { return nil }
-        return Date(timeIntervalSince1970: seconds)
     }
 }

@@ -23,9 +23,8 @@ extension SQLiteRunStore: ArtifactStore {
             }
             var runID: Int?
             if let run = creation.createdBy { runID = try await tx.run(run)?.id }
-            let id = Self.newArtifactID()
-            var aliases = creation.aliases.filter { !$0.isEmpty }
-            if !aliases.contains("latest") { aliases.append("latest") }
+            let id = StoreRules.newArtifactID()
+            let aliases = StoreRules.commitAliases(creation.aliases)
             _ = try await tx.rows(
                 """
                 INSERT INTO artifacts (id, collection_id, digest, state, description, metadata, created_by_run_id,
@@ -52,7 +51,7 @@ extension SQLiteRunStore: ArtifactStore {
                 [.text(entity), .text(project), .text(collection)]
             ).first?.int("id") else { return nil }
             var id: String?
-            if alias.hasPrefix("v"), let index = Int(alias.dropFirst()) {
+            if let index = StoreRules.versionIndex(alias: alias) {
                 id = try await tx.rows(
                     "SELECT id FROM artifacts WHERE collection_id = ? AND version_index = ? AND state = 'COMMITTED'",
                     [.integer(collectionID), .integer(index)]
@@ -84,7 +83,7 @@ extension SQLiteRunStore: ArtifactStore {
                 throw StoreError(.notFound, "no artifact \(artifactID)")
             }
             if let existing = row.text("manifest_id") { return existing }
-            let id = "manifest-" + artifactID
+            let id = StoreRules.manifestID(artifactID: artifactID)
             _ = try await tx.rows(
                 "UPDATE artifacts SET manifest_id = ?, updated_at = ? WHERE id = ?", [.text(id), .time(date), .text(artifactID)])
             return id
@@ -172,10 +171,9 @@ extension SQLiteRunStore: ArtifactStore {
                 throw StoreError(.notFound, "no artifact \(id)")
             }
             if row.text("state") == ArtifactState.pending.rawValue {
-                let next = try await tx.rows(
-                    "SELECT coalesce(max(version_index) + 1, 0) AS n FROM artifacts WHERE collection_id = ?",
-                    [.integer(collectionID)]
-                ).first?.int("n") ?? 0
+                let next = StoreRules.nextVersionIndex(after: try await tx.rows(
+                    "SELECT max(version_index) AS n FROM artifacts WHERE collection_id = ?", [.integer(collectionID)]
+                ).first?.int("n"))
                 _ = try await tx.rows(
                     """
                     UPDATE artifacts SET state = 'COMMITTED', version_index = ?, updated_at = ?,
@@ -183,9 +181,7 @@ extension SQLiteRunStore: ArtifactStore {
                         file_count = (SELECT count(*) FROM artifact_files WHERE artifact_id = ?)
                     WHERE id = ?
                     """, [.integer(next), .time(date), .text(id), .text(id), .text(id)])
-                var aliases = StoreRules.decodeTags(row.text("requested_aliases") ?? "[]")
-                if !aliases.contains("latest") { aliases.append("latest") }
-                for alias in aliases {
+                for alias in StoreRules.commitAliases(StoreRules.decodeTags(row.text("requested_aliases") ?? "[]")) {
                     _ = try await tx.rows(
                         """
                         INSERT INTO artifact_aliases (collection_id, alias, artifact_id) VALUES (?, ?, ?)
@@ -260,15 +256,6 @@ extension SQLiteRunStore: ArtifactStore {
     }
 
     // MARK: Helpers
-
-    /// A new opaque artifact id: 32 lowercase hex digits (safe in URL paths as is).
-    static func newArtifactID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<2).map { _ in
-            let hex = String(generator.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
-    }
 
     static func file(from row: SQLiteRow) -> ArtifactFileRecord {
         ArtifactFileRecord(

@@ -73,10 +73,24 @@ struct WandbCompatTests {
 
     @Test("log_artifact of a directory with aliases, a second version re-using an unchanged file, then use_artifact + download in another process")
     func artifacts() async throws {
+        try await Self.artifactsScenario(databaseURL: nil)
+    }
+
+    @Test(
+        "the same artifacts scenario against cohort server --database postgres://…",
+        .enabled(if: PostgresTestDatabase.enabled, "needs \(PostgresTestDatabase.variable)"))
+    func artifactsOnPostgres() async throws {
+        try await PostgresTestDatabase.withPublicSchema { url in try await Self.artifactsScenario(databaseURL: url) }
+    }
+
+    /// Logs two versions with the wandb client, uses and downloads them in another process, then reads
+    /// what the server stored (in its SQLite file, or in PostgreSQL at `databaseURL`).
+    static func artifactsScenario(databaseURL: String?) async throws {
         let directory = try TemporaryDirectory(prefix: "cohort-compat-art")
         var passed = false
         defer { if passed { directory.remove() } }  // kept on failure: client*/wandb/ has the client's logs
-        let server = try ServerProcess(dataDirectory: directory.appending("server"))
+        let server = try ServerProcess(
+            dataDirectory: directory.appending("server"), arguments: databaseURL.map { ["--database", $0] } ?? [])
         let producer = directory.appending("client")
         let consumer = directory.appending("client2")  // its own WANDB_CACHE_DIR: a cold cache
         for path in [producer, consumer] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
@@ -103,8 +117,22 @@ struct WandbCompatTests {
 
         var configuration = ServerConfiguration(dataDirectory: server.dataDirectory)
         configuration.port = 0
+        configuration.databaseURL = databaseURL
         let store = try await CohortServerApp.openStore(configuration: configuration, logger: Logger(label: "test"))
-        defer { Task { await store.close() } }
+        do {
+            try await checkStored(store, v0: v0, v1: v1, logReport: logReport, useReport: useReport)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        passed = true
+    }
+
+    /// The versions, files and lineage the server stored for the artifacts scenario.
+    static func checkStored(
+        _ store: any RunStore & ArtifactStore, v0: String, v1: String, logReport: JSONValue, useReport: JSONValue
+    ) async throws {
         let first = try #require(try await store.artifact(id: v0))
         let second = try #require(try await store.artifact(id: v1))
         #expect(first.state == .committed && first.versionIndex == 0 && Set(first.aliases) == ["best"])
@@ -123,6 +151,5 @@ struct WandbCompatTests {
         let consumed = try await store.lineage(of: consumerRun)
         #expect(Set(consumed.used.map(\.id)) == [v0, v1] && consumed.logged.isEmpty)
         #expect(try await store.users(of: v0) == [consumerRun])
-        passed = true
     }
 }

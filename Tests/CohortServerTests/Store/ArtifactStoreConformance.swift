@@ -175,4 +175,31 @@ struct ArtifactStoreConformance {
             }
         }
     }
+
+    @Test("concurrent commits in one collection get distinct versions v0…vN-1; latest is the highest", arguments: StoreBackend.withArtifacts)
+    func concurrentCommits(backend: StoreBackend) async throws {
+        try await Self.withRuns(backend) { store in
+            let count = 8
+            var pending: [String] = []
+            for index in 0..<count {
+                pending.append(try await store.createArtifact(Self.creation("d\(index)"), at: Self.at(Double(index))).artifact.id)
+            }
+            let committed = try await withThrowingTaskGroup(of: ArtifactRecord.self) { group in
+                for id in pending {
+                    group.addTask { try await store.commitArtifact(id: id, at: Self.at(100)) }
+                    // The same version twice at once: idempotent, it keeps one index.
+                    group.addTask { try await store.commitArtifact(id: id, at: Self.at(100)) }
+                }
+                var records: [String: ArtifactRecord] = [:]
+                for try await record in group { records[record.id] = record }
+                return records
+            }
+            let indexes = committed.values.compactMap(\.versionIndex).sorted()
+            #expect(indexes == Array(0..<count))
+            let versions = try await store.versions(entity: "alice", project: "mnist", collection: "ds")
+            #expect(versions.map(\.versionIndex) == (0..<count).reversed().map { $0 })
+            let latest = try await store.artifact(entity: "alice", project: "mnist", collection: "ds", alias: "latest")
+            #expect(latest?.versionIndex == count - 1)
+        }
+    }
 }

@@ -89,10 +89,11 @@ struct PostgresStoreTests {
         "cohort server --database postgres://… starts, /healthz answers, the admin key works; a bad password is a clear error",
         .enabled(if: PostgresTestDatabase.enabled))
     func serverOnPostgres() async throws {
-        let settings = try PostgresTestDatabase.settings()
-        let url = try #require(PostgresTestDatabase.url)
-        try await Self.resetPublicSchema(settings)
+        try await PostgresTestDatabase.withPublicSchema { url in try await Self.checkServer(url: url) }
+    }
 
+    private static func checkServer(url: String) async throws {
+        let settings = try PostgresTestDatabase.settings()
         let directory = try TemporaryDirectory(prefix: "cohort-pg-server")
         defer { directory.remove() }
         let server = try ServerProcess(dataDirectory: directory.appending("server"), arguments: ["--database", url])
@@ -139,15 +140,6 @@ struct PostgresStoreTests {
 
     // MARK: Helpers
 
-    /// The server test uses the database's `public` schema (a `--database` URL names no schema),
-    /// emptied first so every run starts like a first start.
-    static func resetPublicSchema(_ settings: PostgresSettings) async throws {
-        try await withConnection(settings) { connection in
-            try await connection.query("DROP SCHEMA IF EXISTS public CASCADE", logger: .quiet)
-            try await connection.query("CREATE SCHEMA public", logger: .quiet)
-        }
-    }
-
     static func query(_ settings: PostgresSettings, _ sql: String) async throws -> Int? {
         try await withConnection(settings) { connection in
             for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: .quiet) {
@@ -170,23 +162,5 @@ struct PostgresStoreTests {
             try? await connection.close()
             throw error
         }
-    }
-}
-
-/// Until PostgreSQL stores artifacts, it must refuse them with an error that says so (never a
-/// silent success): the GraphQL layer turns it into a message the client prints.
-@Suite("PostgreSQL store: artifacts not stored yet", .enabled(if: PostgresTestDatabase.enabled))
-struct PostgresArtifactRefusalTests {
-    @Test("every artifact call fails with .unavailable naming the limitation")
-    func refused() async throws {
-        let store = try await PostgresTestDatabase.openIsolatedStore()
-        do {
-            _ = try await store.createArtifact(
-                ArtifactCreation(entity: "e", project: "p", type: "dataset", collection: "c", digest: "d"), at: Date())
-            Issue.record("createArtifact succeeded")
-        } catch {
-            #expect(error.code == .unavailable && error.message.contains("not stored in PostgreSQL yet"))
-        }
-        await store.close()
     }
 }

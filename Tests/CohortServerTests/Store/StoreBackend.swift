@@ -1,6 +1,7 @@
 import CohortTestSupport
 import Foundation
 import Logging
+import PostgresNIO
 import Testing
 
 @testable import CohortServer
@@ -18,9 +19,8 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
     /// SQLite always; PostgreSQL when `COHORT_TEST_POSTGRES_URL` is set, and always under CI (where a
     /// missing URL makes every PostgreSQL case fail instead of silently skipping).
     static let all: [StoreBackend] = PostgresTestDatabase.enabled ? [.sqlite, .postgres] : [.sqlite]
-    /// The backends that store artifacts (`ArtifactStoreConformance`). PostgreSQL refuses artifacts
-    /// with a clear error until its artifact tables exist (issue 4); add `.postgres` here then.
-    static let withArtifacts: [StoreBackend] = [.sqlite]
+    /// The backends that store artifacts (`ArtifactStoreConformance`): every backend of `all`.
+    static let withArtifacts: [StoreBackend] = all
 
     static let sqlite = StoreBackend(name: "SQLite") {
         let directory = try TemporaryDirectory(prefix: "cohort-store")
@@ -83,6 +83,28 @@ enum PostgresTestDatabase {
     static func settings() throws -> PostgresSettings {
         guard let url else { throw Missing() }
         return try PostgresSettings.parse(url)
+    }
+
+    /// Runs `body` with the test database's `public` schema emptied and held for it alone: a server
+    /// started with `--database url` works there (a `--database` URL names no schema). Tests that do
+    /// this may run at once (several suites, several processes), so each holds a PostgreSQL advisory
+    /// lock on a connection of its own until `body` returns; the schema is emptied under the lock.
+    static func withPublicSchema<T>(_ body: (_ url: String) async throws -> T) async throws -> T {
+        guard let url else { throw Missing() }
+        let connection = try await PostgresConnection.connect(
+            configuration: try settings().connectionConfiguration(), id: 2, logger: .quiet)
+        do {
+            try await connection.query("SELECT pg_advisory_lock(hashtext('cohort.test.public-schema'))", logger: .quiet)
+            try await connection.query("DROP SCHEMA IF EXISTS public CASCADE", logger: .quiet)
+            try await connection.query("CREATE SCHEMA public", logger: .quiet)
+            let result = try await body(url)
+            try await connection.close()  // releases the lock
+            return result
+        } catch {
+            // The lock goes with the connection; a failure to close loses nothing more.
+            try? await connection.close()
+            throw error
+        }
     }
 
     /// A store in a new schema of its own, dropped (with its tables) by `close()`.
