@@ -1,34 +1,49 @@
 """The official wandb client logs media (Histogram, Image, Table) to a Cohort server; wandb.Api() reads
 the media files and the history descriptors back.
 
-Run by CohortServerTests (WandbScenarioTests.media). Prints a verdict line (see verdict.py).
-"""
-import hashlib
-import os
+Run by CohortServerTests (WandbScenarioTests.media), in two processes with their own caches:
 
-import numpy
+  media.py log    logs two steps of media and prints the run and the local media files (base64)
+  media.py read   (COHORT_LOGGED = that line) reads everything back through wandb.Api() and prints
+                  a verdict line (see verdict.py)
+"""
+import base64
+import hashlib
+import json
+import os
+import sys
+
 import wandb
 
 from verdict import attempt, check, finish
 
-run = wandb.init(project="media")
-pixels = (numpy.arange(8 * 8 * 3) % 256).astype(numpy.uint8).reshape(8, 8, 3)
-for step in range(2):
-    run.log({
-        "hist": wandb.Histogram([1, 2, 2, 3, 3, 3, step]),
-        "img": wandb.Image(pixels, caption=f"step {step}"),
-        "tab": wandb.Table(columns=["a", "b"], data=[[step, "x"], [step + 1, "y"]]),
-        "loss": 0.5 / (step + 1),
-    })
-run_dir, run_id, entity = run.dir, run.id, run.entity
-run.finish()
+if sys.argv[1] == "log":
+    import numpy
 
-local = {}
-for directory, _, names in os.walk(os.path.join(run_dir, "media")):
-    for name in names:
-        path = os.path.join(directory, name)
-        with open(path, "rb") as handle:
-            local[os.path.relpath(path, run_dir)] = handle.read()
+    run = wandb.init(project="media")
+    pixels = (numpy.arange(8 * 8 * 3) % 256).astype(numpy.uint8).reshape(8, 8, 3)
+    for step in range(2):
+        run.log({
+            "hist": wandb.Histogram([1, 2, 2, 3, 3, 3, step]),
+            "img": wandb.Image(pixels, caption=f"step {step}"),
+            "tab": wandb.Table(columns=["a", "b"], data=[[step, "x"], [step + 1, "y"]]),
+            "loss": 0.5 / (step + 1),
+        })
+    run_dir, run_id, entity = run.dir, run.id, run.entity
+    run.finish()
+
+    local = {}
+    for directory, _, names in os.walk(os.path.join(run_dir, "media")):
+        for name in names:
+            path = os.path.join(directory, name)
+            with open(path, "rb") as handle:
+                local[os.path.relpath(path, run_dir)] = handle.read()
+    print(json.dumps({"run": run_id, "entity": entity, "local": {k: base64.b64encode(v).decode() for k, v in local.items()}}))
+    sys.exit(0)
+
+logged = json.loads(os.environ["COHORT_LOGGED"])
+run_id, entity = logged["run"], logged["entity"]
+local = {name: base64.b64decode(data) for name, data in logged["local"].items()}
 
 api = wandb.Api(timeout=30)
 remote = api.run(f"{entity}/media/{run_id}")
@@ -97,4 +112,4 @@ attempt("files", files)
 attempt("tables", tables)
 attempt("history", history)
 attempt("scan", scan)
-finish(run=run_id, entity=entity, local={name: hashlib.sha256(data).hexdigest() for name, data in local.items()})
+finish(run=run_id)

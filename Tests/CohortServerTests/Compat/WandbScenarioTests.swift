@@ -1,6 +1,7 @@
 import CohortModel
 import CohortServer
 import CohortTestSupport
+import Crypto
 import Foundation
 import Logging
 import Testing
@@ -17,15 +18,19 @@ struct WandbScenarioTests {
     @Test("Histogram, Image and Table in run.log: media files stored byte for byte, history rows carry their _type descriptors")
     func media() async throws {
         let scenario = try Scenario("cohort-media")
-        let verdict = try scenario.verdict(try scenario.run("media.py"), minimumPassed: 20)
+        let logged = try scenario.run("media.py", ["log"])
+        #expect(logged.status == 0, "logging failed:\n\(logged.standardError)\n\(logged.standardOutput)\nserver:\n\(scenario.server.output)")
+        let line = try Scenario.lastJSON(logged)
+        _ = try scenario.verdict(try scenario.run("media.py", ["read"], extra: ["COHORT_LOGGED": line.description]), minimumPassed: 34)
         let store = try await scenario.stoppedStore()
         defer { Task { await store.close() } }
-        let key = RunKey(entity: "admin", project: "media", name: try #require(verdict["run"]?.stringValue))
+        let key = RunKey(entity: "admin", project: "media", name: try #require(line["run"]?.stringValue))
         let stored = Dictionary(uniqueKeysWithValues: try await store.runFiles(key).map { ($0.name, $0.digest) })
-        let local = try #require(verdict["local"]?.objectValue)
-        #expect(local.count >= 4, "two images and two tables written locally")
-        for (name, digest) in local {
-            #expect(stored[name] == digest.stringValue, "\(name): the server stores what the client wrote")
+        let local = try #require(line["local"]?.objectValue)
+        #expect(local.count == 4, "two images and two tables written locally")
+        for (name, content) in local {
+            let bytes = try #require(Data(base64Encoded: content.stringValue ?? ""))
+            #expect(stored[name] == SHA256.hash(data: bytes).hexString, "\(name): the server stores what the client wrote")
         }
         scenario.passed = true
     }
@@ -169,4 +174,8 @@ private final class Scenario {
             result.standardOutput.split(separator: "\n").last { $0.hasPrefix("{") }, "no JSON line:\n\(result.standardError)\n\(result.standardOutput)")
         return try JSONParser.parse(String(line))
     }
+}
+
+extension SHA256.Digest {
+    fileprivate var hexString: String { map { String(format: "%02x", $0) }.joined() }
 }
