@@ -1,6 +1,6 @@
 """wandb.Api() reads artifacts back from a Cohort server.
 
-Run by CohortServerTests (WandbScenarioTests.artifactReads), in two processes with their own caches:
+Run by CohortServerTests (WandbCompatScenarioTests.artifactReads), in two processes with their own caches:
 
   artifacts_api.py log    a producer run logs "api-ds" v0 (alias "gold") and v1 (a.txt changed) plus
                           "api-model" of another type; a consumer run uses api-ds:gold. Prints the ids.

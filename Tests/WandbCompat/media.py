@@ -1,7 +1,7 @@
 """The official wandb client logs media (Histogram, Image, Table) to a Cohort server; wandb.Api() reads
 the media files and the history descriptors back.
 
-Run by CohortServerTests (WandbScenarioTests.media), in two processes with their own caches:
+Run by CohortServerTests (WandbCompatScenarioTests.media), in two processes with their own caches:
 
   media.py log    logs two steps of media and prints the run and the local media files (base64)
   media.py read   (COHORT_LOGGED = that line) reads everything back through wandb.Api() and prints

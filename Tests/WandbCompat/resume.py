@@ -1,6 +1,6 @@
 """Resuming runs on a Cohort server with the official wandb client.
 
-Run by CohortServerTests (WandbScenarioTests.resume). Modes (each its own process):
+Run by CohortServerTests (WandbCompatScenarioTests.resume). Modes (each its own process):
 
   resume.py first ID          logs steps 0-2 (config a=1, summary best=1), finishes
   resume.py crash ID          logs steps 0-2 then SIGKILLs itself (no finish: the run is left running)

@@ -2,7 +2,7 @@
 "live" file changes several times while the run runs. wandb.Api() then downloads each one and the
 bytes must equal the final local content.
 
-Run by CohortServerTests (WandbScenarioTests.savePolicies). Prints a verdict line (see verdict.py).
+Run by CohortServerTests (WandbCompatScenarioTests.savePolicies). Prints a verdict line (see verdict.py).
 """
 import hashlib
 import os

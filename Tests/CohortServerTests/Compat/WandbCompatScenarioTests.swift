@@ -14,7 +14,7 @@ import Testing
 @Suite(
     "More wandb client scenarios against cohort server",
     .enabled(if: WandbClient.isInstalled || WandbClient.required, "needs wandb==0.31.0 in \(WandbClient.venv)"))
-struct WandbScenarioTests {
+struct WandbCompatScenarioTests {
     @Test("Histogram, Image and Table in run.log: media files stored byte for byte, history rows carry their _type descriptors")
     func media() async throws {
         let scenario = try Scenario("cohort-media")
