@@ -8,7 +8,7 @@ import NIOCore
 import Testing
 
 /// `/artifactsV2/…`, the API-key download path of artifact files (the bytes themselves are checked
-/// end to end by `WandbScenarioTests.artifactReads`, which downloads single entries through it).
+/// end to end by `WandbCompatScenarioTests.artifactReads`, which downloads single entries through it).
 @Suite("artifact file downloads with an API key")
 struct ArtifactDownloadRoutesTests {
     @Test("the path's parts are percent-decoded; other shapes are not artifact paths")
