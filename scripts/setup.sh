@@ -38,6 +38,10 @@ if ! "$COHORT_WANDB_VENV/bin/python" -c "import sys, wandb; sys.exit(wandb.__ver
     fi
     "$COHORT_WANDB_VENV/bin/pip" install --quiet "wandb==0.31.0"
 fi
+# The media scenario (Tests/WandbCompat/media.py) logs wandb.Image/Histogram, which need numpy and Pillow.
+if ! "$COHORT_WANDB_VENV/bin/python" -c "import numpy, PIL" 2>/dev/null; then
+    "$COHORT_WANDB_VENV/bin/pip" install --quiet numpy pillow
+fi
 
 # PostgreSQL 15 for the server's store conformance suite: started here (a fresh machine runs no
 # services), with a role and database for the tests. COHORT_TEST_POSTGRES_URL tells the tests.

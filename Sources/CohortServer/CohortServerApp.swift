@@ -66,6 +66,7 @@ public enum CohortServerApp {
         let authenticated = router.group().add(middleware: APIKeyMiddleware(store: services.store))
         GraphQLRoutes.register(on: authenticated, services: services)
         FileStreamRoutes.register(on: authenticated, services: services)
+        ArtifactDownloadRoutes.register(on: authenticated, services: services)
         return router
     }
 }

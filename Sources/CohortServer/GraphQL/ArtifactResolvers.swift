@@ -55,15 +55,21 @@ enum ArtifactResolvers {
         return ManifestNode(id: id, file: FileNode(id: OpaqueID.make("File", id), name: "wandb_manifest.json", directUrl: url))
     }
 
-    /// `ArtifactCollectionMembership.files(after:, first:)`: the version's files by name (the
-    /// manifest paths) with signed GET `directUrl`s, as the schema's one `FileConnection`.
+    /// `ArtifactCollectionMembership.files(names:, after:, first:)`: the version's files by name
+    /// (the manifest paths; only those in `names` when given) with signed GET `url`/`directUrl`s,
+    /// sizes and MD5s, as the schema's one `FileConnection`.
     @Sendable static func files(_ artifact: ArtifactRecord, _ args: Map, _ ctx: GraphQLContext) async throws -> (any Sendable)? {
-        let all = try await ctx.artifacts { try await $0.artifactFiles(artifactID: artifact.id) }
+        var all = try await ctx.artifacts { try await $0.artifactFiles(artifactID: artifact.id) }
+        if let names = args["names"].stringsOrNil, !names.isEmpty {
+            let wanted = Set(names)
+            all = all.filter { wanted.contains($0.name) }
+        }
         let nodes = all.map { file in
-            FileNode(
-                id: OpaqueID.make("File", artifact.id, file.name), name: file.name,
-                directUrl: file.blobDigest == nil
-                    ? nil : ctx.services.signedURL(method: "GET", path: BlobPaths.artifactFilePath(storagePath: file.storagePath), now: ctx.now))
+            let url = file.blobDigest == nil
+                ? nil : ctx.services.signedURL(method: "GET", path: BlobPaths.artifactFilePath(storagePath: file.storagePath), now: ctx.now)
+            return FileNode(
+                id: OpaqueID.make("File", artifact.id, file.name), name: file.name, directUrl: url, url: url, sizeBytes: file.size ?? 0,
+                md5: file.md5, storagePath: file.storagePath)
         }
         let first = args["first"].integerOrNil.map { min(max(Int($0), 1), maximumPageSize) }
         return try PageNode(nodes, after: args["after"].stringOrNil, first: first)

@@ -11,26 +11,30 @@ enum ArtifactSchema {
         var projectFields: GraphQLFieldMap
         var queryFields: GraphQLFieldMap
         var mutationFields: GraphQLFieldMap
-        var types: [GraphQLNamedType]
+        var runFields: GraphQLFieldMap
+        var types: [any GraphQLNamedType]
     }
 
+    /// Types that later types refer back to, and the read fields (`ArtifactSchema+Reads.swift`)
+    /// merged into the types built here.
+    // SAFETY: written only while the schema is built, on one thread, before the field thunks that
+    // read it run (they run inside `GraphQLSchema(...)`); never touched afterwards.
     private final class Box: @unchecked Sendable {
         var artifact: GraphQLObjectType?
         var sequence: GraphQLObjectType?
+        var reads: ReadParts?
     }
 
     static func build(
-        project: GraphQLObjectType, file: GraphQLObjectType, fileConnection: GraphQLObjectType, jsonString: GraphQLScalarType
+        project: GraphQLObjectType, run: GraphQLObjectType, runConnection: GraphQLObjectType, file: GraphQLObjectType,
+        fileConnection: GraphQLObjectType, pageInfo: GraphQLObjectType, jsonString: GraphQLScalarType
     ) throws -> Parts {
         let string = GraphQLString, int = GraphQLInt, bool = GraphQLBoolean, id = GraphQLID
         let box = Box()
-
-        let artifactTypeType = try GraphQLObjectType(
-            name: "ArtifactType",
-            fields: [
-                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(String.self) { n, _, _ in OpaqueID.make("ArtifactType", n) }),
-                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(String.self) { n, _, _ in n }),
-            ])
+        func reads() throws -> ReadParts {
+            guard let reads = box.reads else { throw GraphQLError(message: "artifact read fields not built") }
+            return reads
+        }
         let tag = try GraphQLObjectType(
             name: "Tag",
             fields: [
@@ -39,11 +43,16 @@ enum ArtifactSchema {
             ])
         let collectionInterface = try GraphQLInterfaceType(
             name: "ArtifactCollection",
-            fields: [
-                "id": GraphQLField(type: GraphQLNonNull(id)),
-                "name": GraphQLField(type: GraphQLNonNull(string)),
-                "project": GraphQLField(type: project),
-            ],
+            fields: {
+                var fields: GraphQLFieldMap = [
+                    "id": GraphQLField(type: GraphQLNonNull(id)),
+                    "name": GraphQLField(type: GraphQLNonNull(string)),
+                    "project": GraphQLField(type: project),
+                ]
+                // The interface declares the read fields too (fragments on `ArtifactCollection` select them).
+                for (name, field) in try reads().sequenceFields { fields[name] = GraphQLField(type: field.type, args: field.args) }
+                return fields
+            },
             resolveType: { _, _ in "ArtifactSequence" })
         let alias = try GraphQLObjectType(
             name: "ArtifactAlias",
@@ -68,14 +77,12 @@ enum ArtifactSchema {
             name: "Artifact",
             fields: {
                 guard let sequence = box.sequence else { throw GraphQLError(message: "ArtifactSequence not built") }
-                return [
+                var fields: GraphQLFieldMap = [
                     "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(ArtifactRecord.self) { a, _, _ in a.id }),
                     "digest": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(ArtifactRecord.self) { a, _, _ in a.digest }),
                     "digestAlgorithm": GraphQLField(type: string, resolve: Resolve.on(ArtifactRecord.self) { _, _, _ in "MANIFEST_MD5" }),
                     "state": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(ArtifactRecord.self) { a, _, _ in a.state.rawValue }),
                     "versionIndex": GraphQLField(type: int, resolve: Resolve.on(ArtifactRecord.self) { a, _, _ in a.versionIndex }),
-                    "artifactType": GraphQLField(
-                        type: GraphQLNonNull(artifactTypeType), resolve: Resolve.on(ArtifactRecord.self) { a, _, _ in a.type }),
                     "artifactSequence": GraphQLField(
                         type: GraphQLNonNull(sequence), resolve: Resolve.on(ArtifactRecord.self) { a, _, _ in CollectionNode(a) }),
                     "description": GraphQLField(type: string, resolve: Resolve.on(ArtifactRecord.self) { a, _, _ in a.description }),
@@ -97,6 +104,8 @@ enum ArtifactSchema {
                         resolve: Resolve.on(ArtifactRecord.self) { a, _, _ in a.aliases.map { AliasNode(artifact: a, alias: $0) } }),
                     "currentManifest": GraphQLField(type: manifest, resolve: Resolve.on(ArtifactRecord.self, ArtifactResolvers.currentManifest)),
                 ]
+                for (name, field) in try reads().artifactFields { fields[name] = field }
+                return fields
             })
         box.artifact = artifact
 
@@ -117,27 +126,37 @@ enum ArtifactSchema {
                     "artifact": GraphQLField(type: artifact, resolve: Resolve.on(ArtifactRecord.self) { a, _, _ in a }),
                     "files": GraphQLField(
                         type: GraphQLNonNull(fileConnection),
-                        args: ["after": GraphQLArgument(type: string), "first": GraphQLArgument(type: int)],
+                        args: [
+                            "names": GraphQLArgument(type: GraphQLList(GraphQLNonNull(string))), "after": GraphQLArgument(type: string),
+                            "first": GraphQLArgument(type: int),
+                        ],
                         resolve: Resolve.on(ArtifactRecord.self, ArtifactResolvers.files)),
                 ]
             })
 
         let sequence = try GraphQLObjectType(
             name: "ArtifactSequence",
-            fields: [
-                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(CollectionNode.self) { c, _, _ in c.id }),
-                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(CollectionNode.self) { c, _, _ in c.name }),
-                "project": GraphQLField(
-                    type: project, resolve: Resolve.on(CollectionNode.self) { c, _, _ in ProjectNode(entity: c.entity, name: c.project) }),
-                "latestArtifact": GraphQLField(type: artifact, resolve: Resolve.on(CollectionNode.self, ArtifactResolvers.latestArtifact)),
-                "artifactMembership": GraphQLField(
-                    type: membership, args: ["aliasName": GraphQLArgument(type: GraphQLNonNull(string))],
-                    resolve: Resolve.on(CollectionNode.self, ArtifactResolvers.membership)),
-            ],
-            interfaces: [collectionInterface])
+            fields: {
+                var fields: GraphQLFieldMap = [
+                    "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(CollectionNode.self) { c, _, _ in c.id }),
+                    "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(CollectionNode.self) { c, _, _ in c.name }),
+                    "project": GraphQLField(
+                        type: project, resolve: Resolve.on(CollectionNode.self) { c, _, _ in ProjectNode(entity: c.entity, name: c.project) }),
+                    "latestArtifact": GraphQLField(type: artifact, resolve: Resolve.on(CollectionNode.self, ArtifactResolvers.latestArtifact)),
+                    "artifactMembership": GraphQLField(
+                        type: membership, args: ["aliasName": GraphQLArgument(type: GraphQLNonNull(string))],
+                        resolve: Resolve.on(CollectionNode.self, ArtifactResolvers.membership)),
+                ]
+                for (name, field) in try reads().sequenceFields { fields[name] = field }
+                return fields
+            },
+            interfaces: { [collectionInterface] })
         box.sequence = sequence
+        let readParts = try readTypes(
+            artifact: artifact, sequence: sequence, alias: alias, tag: tag, run: run, runConnection: runConnection, pageInfo: pageInfo)
+        box.reads = readParts
 
-        let projectFields: GraphQLFieldMap = [
+        var projectFields: GraphQLFieldMap = [
             "internalId": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(ProjectNode.self) { p, _, _ in p.id }),
             "artifact": GraphQLField(
                 type: artifact, args: ["name": GraphQLArgument(type: GraphQLNonNull(string))],
@@ -149,11 +168,13 @@ enum ArtifactSchema {
                 type: sequence, args: ["name": GraphQLArgument(type: GraphQLNonNull(string))],
                 resolve: Resolve.on(ProjectNode.self, ArtifactResolvers.projectCollection)),
         ]
-        let queryFields: GraphQLFieldMap = [
+        for (name, field) in readParts.projectFields { projectFields[name] = field }
+        var queryFields: GraphQLFieldMap = [
             "artifact": GraphQLField(
                 type: artifact, args: ["id": GraphQLArgument(type: GraphQLNonNull(id))],
                 resolve: Resolve.root(ArtifactResolvers.artifactByID)),
         ]
+        for (name, field) in readParts.queryFields { queryFields[name] = field }
 
         // Mutations
         let digestAlgorithm = try GraphQLEnumType(
@@ -342,7 +363,7 @@ enum ArtifactSchema {
                 resolve: Resolve.root(ArtifactResolvers.useArtifact)),
         ]
         return Parts(
-            projectFields: projectFields, queryFields: queryFields, mutationFields: mutationFields,
+            projectFields: projectFields, queryFields: queryFields, mutationFields: mutationFields, runFields: readParts.runFields,
             types: [collectionInterface, sequence, digestAlgorithm, manifestType, multipartAction])
     }
 }

@@ -118,6 +118,7 @@ enum CohortSchema {
     private final class Forward {
         var run: GraphQLObjectType?
         var projectArtifactFields: GraphQLFieldMap = [:]
+        var runArtifactFields: GraphQLFieldMap = [:]
         var runConnection: GraphQLObjectType?
     }
 
@@ -214,36 +215,7 @@ enum CohortSchema {
                     resolve: Resolve.on(ServerInfoNode.self) { info, _, _ in info.features })
             ])
 
-        // Files (run files now; artifact manifests and files later)
-        let file = try GraphQLObjectType(
-            name: "File",
-            fields: [
-                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(FileNode.self) { f, _, _ in f.id }),
-                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(FileNode.self) { f, _, _ in f.name }),
-                "uploadUrl": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.uploadUrl }),
-                "directUrl": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.directUrl }),
-                "uploadHeaders": GraphQLField(
-                    type: GraphQLList(GraphQLNonNull(string)), resolve: Resolve.on(FileNode.self) { f, _, _ in f.uploadHeaders }),
-                // Read fields: `url(upload: false)` is the signed GET URL the client downloads from.
-                "url": GraphQLField(
-                    type: string, args: ["upload": GraphQLArgument(type: bool)],
-                    resolve: Resolve.on(FileNode.self) { f, args, _ in
-                        if case .bool(true) = args["upload"] { return f.uploadUrl }
-                        return f.url
-                    }),
-                "sizeBytes": GraphQLField(type: int, resolve: Resolve.on(FileNode.self) { f, _, _ in f.sizeBytes }),
-                "mimetype": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.mimetype }),
-                "updatedAt": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { f, _, _ in f.updatedAt.map(WandbTime.string) }),
-                // Only SHA-256 digests are kept; the client does not need the MD5 to download.
-                "md5": GraphQLField(type: string, resolve: Resolve.on(FileNode.self) { _, _, _ in nil }),
-            ])
-        let fileEdge = try GraphQLObjectType(
-            name: "FileEdge",
-            fields: [
-                "node": GraphQLField(type: file, resolve: Resolve.on(PageNode<FileNode>.Edge.self) { e, _, _ in e.node }),
-                "cursor": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(PageNode<FileNode>.Edge.self) { e, _, _ in e.cursor }),
-            ])
-        let fileConnection = try connection("FileConnection", edge: fileEdge, pageInfo: pageInfo, of: FileNode.self)
+        let (file, fileConnection) = try fileTypes(pageInfo: pageInfo)
 
 
 
@@ -300,78 +272,82 @@ enum CohortSchema {
             ])
         let run = try GraphQLObjectType(
             name: "Run",
-            fields: [
-                "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(RunRecord.self) { r, _, _ in r.storageID }),
-                "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(RunRecord.self) { r, _, _ in r.key.name }),
-                "displayName": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.displayName }),
-                "description": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.description }),
-                "notes": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.notes }),
-                "group": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.groupName }),
-                "jobType": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.jobType }),
-                "host": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.host }),
-                "program": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.program }),
-                "commit": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.commit }),
-                "sweepName": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.sweep }),
-                "state": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.state.rawValue }),
-                "tags": GraphQLField(
-                    type: GraphQLNonNull(GraphQLList(GraphQLNonNull(string))), resolve: Resolve.on(RunRecord.self) { r, _, _ in r.tags }),
-                "config": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.config }),
-                "summaryMetrics": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.summary }),
-                "wandbConfig": GraphQLField(
-                    type: jsonString, args: ["keys": GraphQLArgument(type: GraphQLList(GraphQLNonNull(string)))],
-                    resolve: Resolve.on(RunRecord.self) { r, args, _ in
-                        JSONText.wandbConfig(fromConfig: r.config, keys: args["keys"].stringsOrNil)
-                    }),
-                "historyLineCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.historyLineCount }),
-                "eventsLineCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.eventsLineCount }),
-                "logLineCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.logLineCount }),
-                "historyTail": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self, Resolvers.historyTail)),
-                "eventsTail": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self, Resolvers.eventsTail)),
-                "exitcode": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.exitCode }),
-                "project": GraphQLField(
-                    type: project,
-                    resolve: Resolve.on(RunRecord.self) { r, _, _ in ProjectNode(entity: r.key.entity, name: r.key.project) }),
-                // Read fields of `wandb.Api()`
-                "projectId": GraphQLField(
-                    type: GraphQLNonNull(int),
-                    resolve: Resolve.on(RunRecord.self) { r, _, _ in ProjectNode.internalID(entity: r.key.entity, name: r.key.project) }),
-                "readOnly": GraphQLField(type: bool, resolve: Resolve.on(RunRecord.self) { _, _, _ in false }),
-                "createdAt": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(RunRecord.self) { r, _, _ in WandbTime.string(r.createdAt) }),
-                "updatedAt": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in WandbTime.string(r.updatedAt) }),
-                "heartbeatAt": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in WandbTime.string(r.heartbeatAt) }),
-                // The client builds a `User` from this object when the key is present, so it may not be
-                // null: the run's entity stands in (keys belong to entities, not people).
-                "user": GraphQLField(
-                    type: user,
-                    resolve: Resolve.on(RunRecord.self) { r, _, _ in
-                        APIKeyRecord(
-                            id: "entity:" + r.key.entity, secretHash: "", label: "", entity: r.key.entity, isAdmin: false,
-                            createdAt: r.createdAt)
-                    }),
-                "systemMetrics": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self, Resolvers.systemMetrics)),
-                "historyKeys": GraphQLField(type: json, resolve: Resolve.on(RunRecord.self, Resolvers.historyKeys)),
-                "history": GraphQLField(
-                    type: GraphQLList(GraphQLNonNull(string)),
-                    args: ["samples": GraphQLArgument(type: int), "minStep": GraphQLArgument(type: int64), "maxStep": GraphQLArgument(type: int64)],
-                    resolve: Resolve.on(RunRecord.self, Resolvers.fullHistory)),
-                "events": GraphQLField(
-                    type: GraphQLList(GraphQLNonNull(string)), args: ["samples": GraphQLArgument(type: int)],
-                    resolve: Resolve.on(RunRecord.self, Resolvers.events)),
-                "sampledHistory": GraphQLField(
-                    type: GraphQLList(json), args: ["specs": GraphQLArgument(type: GraphQLNonNull(GraphQLList(GraphQLNonNull(jsonString))))],
-                    resolve: Resolve.on(RunRecord.self, Resolvers.sampledHistory)),
-                "parquetHistory": GraphQLField(
-                    type: GraphQLNonNull(parquetHistory), args: ["liveKeys": GraphQLArgument(type: GraphQLList(GraphQLNonNull(string)))],
-                    resolve: Resolve.on(RunRecord.self, Resolvers.parquetHistory)),
-                "fileCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self, Resolvers.fileCount)),
-                "files": GraphQLField(
-                    type: fileConnection,
-                    args: [
-                        "names": GraphQLArgument(type: GraphQLList(string)), "pattern": GraphQLArgument(type: string),
-                        "after": GraphQLArgument(type: string), "first": GraphQLArgument(type: int),
-                    ],
-                    resolve: Resolve.on(RunRecord.self, Resolvers.runFiles)),
-            ])
+            fields: {
+                var fields: GraphQLFieldMap = [
+                    "id": GraphQLField(type: GraphQLNonNull(id), resolve: Resolve.on(RunRecord.self) { r, _, _ in r.storageID }),
+                    "name": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(RunRecord.self) { r, _, _ in r.key.name }),
+                    "displayName": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.displayName }),
+                    "description": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.description }),
+                    "notes": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.notes }),
+                    "group": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.groupName }),
+                    "jobType": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.jobType }),
+                    "host": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.host }),
+                    "program": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.program }),
+                    "commit": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.commit }),
+                    "sweepName": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.sweep }),
+                    "state": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.state.rawValue }),
+                    "tags": GraphQLField(
+                        type: GraphQLNonNull(GraphQLList(GraphQLNonNull(string))), resolve: Resolve.on(RunRecord.self) { r, _, _ in r.tags }),
+                    "config": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.config }),
+                    "summaryMetrics": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.summary }),
+                    "wandbConfig": GraphQLField(
+                        type: jsonString, args: ["keys": GraphQLArgument(type: GraphQLList(GraphQLNonNull(string)))],
+                        resolve: Resolve.on(RunRecord.self) { r, args, _ in
+                            JSONText.wandbConfig(fromConfig: r.config, keys: args["keys"].stringsOrNil)
+                        }),
+                    "historyLineCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.historyLineCount }),
+                    "eventsLineCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.eventsLineCount }),
+                    "logLineCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.logLineCount }),
+                    "historyTail": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self, Resolvers.historyTail)),
+                    "eventsTail": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self, Resolvers.eventsTail)),
+                    "exitcode": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.exitCode }),
+                    "project": GraphQLField(
+                        type: project,
+                        resolve: Resolve.on(RunRecord.self) { r, _, _ in ProjectNode(entity: r.key.entity, name: r.key.project) }),
+                    // Read fields of `wandb.Api()`
+                    "projectId": GraphQLField(
+                        type: GraphQLNonNull(int),
+                        resolve: Resolve.on(RunRecord.self) { r, _, _ in ProjectNode.internalID(entity: r.key.entity, name: r.key.project) }),
+                    "readOnly": GraphQLField(type: bool, resolve: Resolve.on(RunRecord.self) { _, _, _ in false }),
+                    "createdAt": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(RunRecord.self) { r, _, _ in WandbTime.string(r.createdAt) }),
+                    "updatedAt": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in WandbTime.string(r.updatedAt) }),
+                    "heartbeatAt": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in WandbTime.string(r.heartbeatAt) }),
+                    // The client builds a `User` from this object when the key is present, so it may not be
+                    // null: the run's entity stands in (keys belong to entities, not people).
+                    "user": GraphQLField(
+                        type: user,
+                        resolve: Resolve.on(RunRecord.self) { r, _, _ in
+                            APIKeyRecord(
+                                id: "entity:" + r.key.entity, secretHash: "", label: "", entity: r.key.entity, isAdmin: false,
+                                createdAt: r.createdAt)
+                        }),
+                    "systemMetrics": GraphQLField(type: jsonString, resolve: Resolve.on(RunRecord.self, Resolvers.systemMetrics)),
+                    "historyKeys": GraphQLField(type: json, resolve: Resolve.on(RunRecord.self, Resolvers.historyKeys)),
+                    "history": GraphQLField(
+                        type: GraphQLList(GraphQLNonNull(string)),
+                        args: ["samples": GraphQLArgument(type: int), "minStep": GraphQLArgument(type: int64), "maxStep": GraphQLArgument(type: int64)],
+                        resolve: Resolve.on(RunRecord.self, Resolvers.fullHistory)),
+                    "events": GraphQLField(
+                        type: GraphQLList(GraphQLNonNull(string)), args: ["samples": GraphQLArgument(type: int)],
+                        resolve: Resolve.on(RunRecord.self, Resolvers.events)),
+                    "sampledHistory": GraphQLField(
+                        type: GraphQLList(json), args: ["specs": GraphQLArgument(type: GraphQLNonNull(GraphQLList(GraphQLNonNull(jsonString))))],
+                        resolve: Resolve.on(RunRecord.self, Resolvers.sampledHistory)),
+                    "parquetHistory": GraphQLField(
+                        type: GraphQLNonNull(parquetHistory), args: ["liveKeys": GraphQLArgument(type: GraphQLList(GraphQLNonNull(string)))],
+                        resolve: Resolve.on(RunRecord.self, Resolvers.parquetHistory)),
+                    "fileCount": GraphQLField(type: int, resolve: Resolve.on(RunRecord.self, Resolvers.fileCount)),
+                    "files": GraphQLField(
+                        type: fileConnection,
+                        args: [
+                            "names": GraphQLArgument(type: GraphQLList(string)), "pattern": GraphQLArgument(type: string),
+                            "after": GraphQLArgument(type: string), "first": GraphQLArgument(type: int),
+                        ],
+                        resolve: Resolve.on(RunRecord.self, Resolvers.runFiles)),
+                ]
+                for (name, field) in forward.runArtifactFields { fields[name] = field }
+                return fields
+            })
         forward.run = run
         let runEdge = try GraphQLObjectType(
             name: "RunEdge",
@@ -379,7 +355,8 @@ enum CohortSchema {
                 "node": GraphQLField(type: run, resolve: Resolve.on(PageNode<RunRecord>.Edge.self) { e, _, _ in e.node }),
                 "cursor": GraphQLField(type: GraphQLNonNull(string), resolve: Resolve.on(PageNode<RunRecord>.Edge.self) { e, _, _ in e.cursor }),
             ])
-        forward.runConnection = try connection("RunConnection", edge: runEdge, pageInfo: pageInfo, of: RunRecord.self)
+        let runConnection = try connection("RunConnection", edge: runEdge, pageInfo: pageInfo, of: RunRecord.self)
+        forward.runConnection = runConnection
         let projectEdge = try GraphQLObjectType(
             name: "ProjectEdge",
             fields: [
@@ -388,8 +365,11 @@ enum CohortSchema {
             ])
         let projectConnection = try connection("ProjectConnection", edge: projectEdge, pageInfo: pageInfo, of: ProjectNode.self)
 
-        let artifactParts = try ArtifactSchema.build(project: project, file: file, fileConnection: fileConnection, jsonString: jsonString)
+        let artifactParts = try ArtifactSchema.build(
+            project: project, run: run, runConnection: runConnection, file: file,
+            fileConnection: fileConnection, pageInfo: pageInfo, jsonString: jsonString)
         forward.projectArtifactFields = artifactParts.projectFields
+        forward.runArtifactFields = artifactParts.runFields
 
         // Query
         let projectArgs: GraphQLArgumentConfigMap = [
@@ -503,7 +483,7 @@ enum CohortSchema {
     }
 
     /// A connection type over `PageNode<Node>`: `edges`, `pageInfo` and `totalCount`.
-    private static func connection<Node: Sendable>(
+    static func connection<Node: Sendable>(
         _ name: String, edge: GraphQLObjectType, pageInfo: GraphQLObjectType, of _: Node.Type
     ) throws -> GraphQLObjectType {
         try GraphQLObjectType(

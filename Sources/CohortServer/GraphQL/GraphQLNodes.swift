@@ -101,6 +101,9 @@ struct FileNode: Sendable {
     var sizeBytes: Int? = nil
     var mimetype: String? = nil
     var updatedAt: Date? = nil
+    /// Artifact files: the client's base64 MD5 (`md5`, `digest`) and the opaque storage path.
+    var md5: String? = nil
+    var storagePath: String? = nil
 }
 
 struct UpsertBucketResult: Sendable {

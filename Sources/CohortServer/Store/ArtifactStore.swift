@@ -100,6 +100,27 @@ public struct ArtifactFileRecord: Sendable, Equatable {
     }
 }
 
+/// An artifact collection (W&B's `ArtifactSequence`) as the read API lists it.
+public struct ArtifactCollectionRecord: Sendable, Equatable {
+    public var entity: String
+    public var project: String
+    public var name: String
+    /// The artifact type every version of the collection has.
+    public var type: String
+    public var createdAt: Date
+    /// The newest change of any of its versions (`createdAt` when it has none).
+    public var updatedAt: Date
+
+    public init(entity: String, project: String, name: String, type: String, createdAt: Date, updatedAt: Date) {
+        self.entity = entity
+        self.project = project
+        self.name = name
+        self.type = type
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
 /// What `CreateArtifact` carries.
 public struct ArtifactCreation: Sendable, Equatable {
     public var entity: String
@@ -179,4 +200,7 @@ public protocol ArtifactStore: Sendable {
     func users(of artifactID: String) async throws(StoreError) -> [RunKey]
     /// The versions of a collection, newest first.
     func versions(entity: String, project: String, collection: String) async throws(StoreError) -> [ArtifactRecord]
+    /// The artifact collections of a project, by name (`wandb.Api().artifact_types()`,
+    /// `artifact_collections()`); a type exists in a project when one of its collections does.
+    func collections(entity: String, project: String) async throws(StoreError) -> [ArtifactCollectionRecord]
 }

@@ -27,6 +27,8 @@ enum WandbClient {
             "WANDB_DIR": directory, "WANDB_CACHE_DIR": directory + "/cache", "WANDB_CONFIG_DIR": directory + "/config",
             "WANDB_DATA_DIR": directory + "/data", "WANDB_SILENT": "true", "WANDB__DISABLE_STATS": "true",
             "WANDB_CONSOLE": "wrap", "HOME": directory,
+            // The scenarios share helpers (`verdict.py`) next to them.
+            "PYTHONPATH": scripts,
         ]
         environment.merge(extra) { $1 }
         // The test runner blocks some signals and children inherit its mask; wandb stops its
