@@ -51,6 +51,21 @@ struct ArtifactStoreConformance {
         }
     }
 
+    @Test("a project's collections are listed by name with their type, creation and last change", arguments: StoreBackend.withArtifacts)
+    func collections(backend: StoreBackend) async throws {
+        try await Self.withRuns(backend) { store in
+            #expect(try await store.collections(entity: "alice", project: "mnist").isEmpty)
+            let model = try await store.createArtifact(Self.creation("m0", collection: "model", type: "model"), at: Self.at(0))
+            _ = try await store.commitArtifact(id: model.artifact.id, at: Self.at(5))
+            _ = try await store.createArtifact(Self.creation("d0"), at: Self.at(2))
+            let listed = try await store.collections(entity: "alice", project: "mnist")
+            #expect(listed.map(\.name) == ["ds", "model"])
+            #expect(listed.map(\.type) == ["dataset", "model"])
+            #expect(listed.last?.createdAt == Self.at(0) && listed.last?.updatedAt == Self.at(5))
+            #expect(try await store.collections(entity: "alice", project: "other").isEmpty)
+        }
+    }
+
     @Test("versions are v0, v1 per collection; latest moves to the newest; vN and latest resolve", arguments: StoreBackend.withArtifacts)
     func versionsAndLatest(backend: StoreBackend) async throws {
         try await Self.withRuns(backend) { store in
