@@ -66,8 +66,16 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
-        // Test-only helpers: temporary directories, child processes.
-        .target(name: "CohortTestSupport", dependencies: ["Cohort", "CohortModel"]),
+        // Test-only helpers: temporary directories, child processes, a fault-injecting HTTP proxy.
+        .target(
+            name: "CohortTestSupport",
+            dependencies: [
+                "Cohort", "CohortModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "CohortCLI",
             dependencies: [
@@ -108,6 +116,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "CohortTransportTests", dependencies: ["CohortTransport", "CohortTestSupport"]),
         .testTarget(name: "CohortModelTests", dependencies: ["CohortModel", "CohortTestSupport"]),
         .testTarget(
             name: "CohortTests",
