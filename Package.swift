@@ -42,12 +42,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The public client: Run, Settings, journal writer, run directory.
+        // The public client: Run, Settings, journal writer, run directory, the online sender.
         .target(
             name: "Cohort",
             dependencies: [
                 "CohortModel",
                 "CohortCoordinator",
+                "CohortTransport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -70,4 +70,7 @@ public struct CohortServerStartError: Error, CustomStringConvertible {
     /// What the server printed.
     public let output: String
     public var description: String { "cohort server did not start:\n\(output)" }
+
+    /// Creates the error with what the server printed.
+    public init(output: String) { self.output = output }
 }

@@ -5,7 +5,9 @@ import Logging
 
 extension Run {
     /// Finishes the run: commits a pending row, writes the final summary and the exit code, copies
-    /// `end` and `live` saved files, stops console capture, and forces the journal to disk.
+    /// `end` and `live` saved files, stops console capture, and forces the journal to disk. Online,
+    /// it then waits (at most `Settings.finishTimeout`) until the server has everything, and
+    /// otherwise says what is unsent and that `cohort sync` sends it.
     ///
     /// Calling it again does nothing (it waits for the first call to complete). It also runs at normal
     /// process exit (exit code 0) and on SIGINT/SIGTERM (128 + the signal number).
@@ -66,6 +68,16 @@ extension Run {
             // A bridge to the async link from this finishing thread; awaited right here.
             Task {
                 await link.finish(exitCode: exitCode, finalStep: finalStep)
+                done.signal()
+            }
+            done.wait()
+        }
+        if let session = online.withLock({ $0 }) {
+            let done = DispatchSemaphore(value: 0)
+            let deadline = settings.finishTimeout
+            // A bridge to the async sender from this finishing thread; awaited right here.
+            Task {
+                _ = await session.finish(deadline: deadline, runDirectory: syncDir, logger: logger)
                 done.signal()
             }
             done.wait()

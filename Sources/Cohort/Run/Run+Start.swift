@@ -23,12 +23,13 @@ extension Run {
     ///   - config: initial config values.
     ///   - id: the run id; needed to resume a particular run.
     ///   - resume: whether to continue an existing run with this id.
-    ///   - mode: `offline` (default) writes everything locally; `disabled` keeps nothing.
+    ///   - mode: `offline` (default) writes everything locally; `online` also streams it to the
+    ///     server (`settings.baseURL`, key from `settings.apiKey` or `cohort login`); `disabled` keeps nothing.
     ///   - dir: the directory under which `cohort/` holds the runs (default: the current directory).
     ///   - settings: settings for everything else.
     /// - Throws: `CohortError`: `.invalidArgument` for a bad id, `.runNotFound` (`resume: .must`),
-    ///   `.runExists` (`resume: .never`), `.modeUnavailable` for `online`, `.storage` when the run
-    ///   directory cannot be written.
+    ///   `.runExists` (`resume: .never`), `.unauthorized` when online mode has no key or the server
+    ///   refuses it, `.storage` when the run directory cannot be written.
     public static func start(
         project: String? = nil, entity: String? = nil, group: String? = nil, jobType: String? = nil,
         name: String? = nil, notes: String? = nil, tags: [String]? = nil, config: [String: any Loggable] = [:],
@@ -62,7 +63,20 @@ extension Run {
         resolved.runID = rank.runID
         resolved.resume = rank.resume
         if let facts = rank.config, initialConfig["_cohort"] == nil { initialConfig["_cohort"] = .object(facts) }
+        // Online: check the key before anything is created (a refused key stops here, as in W&B).
+        var connection: OnlineSession.Connection?
+        if resolved.mode == .online {
+            connection = try await OnlineSession.connect(settings: resolved, logger: resolved.logger)
+        }
         let run = try RunStarter(settings: resolved, config: initialConfig).start()
+        if let connection {
+            let upsert = RunUpsert(
+                runID: run.id, project: run.project, entity: resolved.entity, displayName: resolved.name, notes: resolved.notes,
+                group: resolved.group, jobType: resolved.jobType, tags: resolved.tags ?? [], sweepID: resolved.sweepID,
+                host: ProcessInfo.processInfo.hostName, program: CommandLine.arguments.first, config: initialConfig)
+            let session = await OnlineSession.start(run: run, connection: connection, upsert: upsert, logger: resolved.logger)
+            run.online.withLock { $0 = session }
+        }
         if let launch = resolved.launch, launch.isDistributed, run.mode != .disabled, resolved.groupLink {
             let link = await GroupLink.start(for: run, launch: launch, settings: resolved, plan: plan)
             run.groupLink.withLock { $0 = link }
@@ -77,14 +91,11 @@ struct RunStarter {
     let settings: Settings
     let config: [String: JSONValue]
     var logger: Logger { settings.logger }
+    /// Where a started run's data goes: online when asked, else offline.
+    var runMode: RunMode { settings.mode == .online ? .online : .offline }
 
     func start() throws(CohortError) -> Run {
         let mode = settings.mode ?? .offline
-        guard mode != .online else {
-            throw CohortError(
-                .modeUnavailable,
-                "online mode needs the uploader, which this build of Cohort does not have yet; use mode offline (COHORT_MODE=offline) and upload later with `cohort sync`")
-        }
         for key in config.keys where key.isEmpty { throw .invalid("config keys must not be empty") }
         for (key, value) in config where value.nestingDepth > RunEngine.maximumNesting {
             throw .invalid("config key \"\(key)\" is nested more than \(RunEngine.maximumNesting) levels deep; flatten it")
@@ -129,7 +140,7 @@ struct RunStarter {
     }
 
     private func startNew(id: String, root: String, project: String, resumeFile: ResumeFile) throws(CohortError) -> Run {
-        let directory = RunDirectory.new(root: root, id: id, mode: .offline, date: Date())
+        let directory = RunDirectory.new(root: root, id: id, mode: runMode, date: Date())
         try directory.create()
         let file = try JournalFile(path: directory.journalPath)
         let clock = RunClock()
@@ -142,7 +153,7 @@ struct RunStarter {
         let identity = RunIdentity(
             id: id, project: project, entity: settings.entity ?? "", group: settings.group ?? "",
             jobType: settings.jobType ?? "", sweepID: settings.sweepID, startingStep: 0, resumed: false,
-            mode: .offline, filesDirectory: directory.filesPath, runDirectory: directory.path,
+            mode: runMode, filesDirectory: directory.filesPath, runDirectory: directory.path,
             journalPath: directory.journalPath)
         let state = RunMutableState(
             steps: StepStateMachine(startingStep: 0), name: settings.name, notes: settings.notes,
@@ -190,7 +201,7 @@ struct RunStarter {
         let identity = RunIdentity(
             id: directory.id, project: project, entity: settings.entity ?? "", group: settings.group ?? "",
             jobType: settings.jobType ?? "", sweepID: settings.sweepID, startingStep: Int(startingStep), resumed: true,
-            mode: .offline, filesDirectory: directory.filesPath, runDirectory: directory.path,
+            mode: runMode, filesDirectory: directory.filesPath, runDirectory: directory.path,
             journalPath: directory.journalPath)
         let state = RunMutableState(
             steps: StepStateMachine(startingStep: startingStep), name: settings.name ?? point.name,
@@ -248,7 +259,7 @@ struct RunStarter {
             "id": .string(id), "project": .string(project), "entity": optional(settings.entity),
             "group": optional(settings.group), "job_type": optional(settings.jobType), "name": optional(settings.name),
             "notes": optional(settings.notes), "tags": .array((settings.tags ?? []).map(JSONValue.string)),
-            "sweep_id": optional(settings.sweepID), "start_time": .double(clock.startTime), "mode": "offline",
+            "sweep_id": optional(settings.sweepID), "start_time": .double(clock.startTime), "mode": .string(runMode.rawValue),
             "pid": .int(Int64(getpid())), "host": .string(ProcessInfo.processInfo.hostName),
         ]
     }

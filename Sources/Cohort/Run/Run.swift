@@ -54,6 +54,8 @@ public final class Run: Sendable {
     let finishOnce = FinishLatch()
     /// The link to the group's leader when the run is one rank of a launched job.
     let groupLink = Mutex<GroupLink?>(nil)
+    /// The connection to the server in online mode.
+    let online = Mutex<OnlineSession?>(nil)
 
     init(identity: RunIdentity, settings: Settings, clock: RunClock, writer: JournalWriter, files: FileSaver?, state: RunMutableState) {
         id = identity.id
@@ -107,12 +109,16 @@ public final class Run: Sendable {
     /// Whether `finish` has been called.
     public var isFinished: Bool { state.withLock { $0.finished } }
 
-    /// The run's page on the server; `nil` offline.
-    public var url: String? { nil }
+    /// The run's page on the server (`{base}/{entity}/{project}/runs/{id}`); `nil` offline, or
+    /// while the server has not told the run its entity.
+    public var url: String? { online.withLock { $0?.url(project: project, runID: id) } }
     /// The project's page on the server; `nil` offline.
-    public var projectURL: String? { nil }
+    public var projectURL: String? { online.withLock { $0?.projectURL(project: project) } }
     /// The sweep's page on the server; `nil` offline or outside a sweep.
-    public var sweepURL: String? { nil }
+    public var sweepURL: String? {
+        guard let sweepID else { return nil }
+        return online.withLock { $0?.sweepURL(project: project, sweepID: sweepID) }
+    }
 
     /// The run's page on the server (W&B's older `get_url()`); `nil` offline.
     public func getURL() -> String? { url }

@@ -34,6 +34,11 @@ package final class RunSender: Sendable {
         package var pollInterval: Duration = .milliseconds(200)
         /// The most run-file uploads at once. Default 4.
         package var parallelUploads = 4
+        /// The journal will not grow (`cohort sync`): stop once everything read is acknowledged.
+        package var journalIsFinal = false
+        /// Give up (`.interrupted`) after this many requests in a row failed for good (each after the
+        /// transport's own retries); `nil` never gives up (a live run keeps trying until `finish`).
+        package var maximumConsecutiveFailures: Int?
 
         package init() {}
     }
@@ -96,6 +101,8 @@ package final class RunSender: Sendable {
     /// Sends until the run is complete on the server or the task is cancelled.
     package func run() async -> Outcome {
         var machine = SenderStateMachine(configuration: configuration.machine, cursor: initialCursor, runCreated: runCreated)
+        if configuration.journalIsFinal { machine.journalIsFinal() }
+        var failures = 0
         var follower = JournalFollower(path: journalPath)
         let clock = ContinuousClock()
         var damaged: String?
@@ -116,11 +123,14 @@ package final class RunSender: Sendable {
                         return .tick
                     }
                 case .upserted(let succeeded):
+                    failures = succeeded ? 0 : failures + 1
                     if succeeded { machine.upsertSucceeded() } else { machine.upsertFailed(now: now) }
                 case .posted(let stopped):
+                    failures = stopped != nil ? 0 : failures + 1
                     if let stopped { actions += machine.postSucceeded(stopped: stopped) } else { machine.postFailed(now: now) }
                 case .uploaded(let path, let fingerprint, let failed):
                     uploadsRunning -= 1
+                    if failed { failures += 1 }
                     if failed {
                         machine.uploadFailed(path, now: now)
                     } else if let fingerprint {
@@ -169,6 +179,11 @@ package final class RunSender: Sendable {
                     group.addTask { await self.upload(path, run: run, cursor: cursor) }
                 }
                 progress.withLock { $0 = machine.unsent }
+                if let limit = configuration.maximumConsecutiveFailures, failures >= limit {
+                    logger.error("sender: giving up after repeated failures; what is unsent stays in the journal", metadata: ["failures": "\(failures)"])
+                    group.cancelAll()
+                    return .interrupted
+                }
                 if machine.isDone {
                     group.cancelAll()
                     return .complete

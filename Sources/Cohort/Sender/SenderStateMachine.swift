@@ -95,6 +95,7 @@ package struct SenderStateMachine: Sendable {
     private var caughtUp = false
     private var endUploadsRequested = false
     private var finalInFlight = false
+    private var journalFinal = false
     private(set) var isDone = false
 
     /// Creates a machine.
@@ -184,6 +185,11 @@ package struct SenderStateMachine: Sendable {
     /// The owner has read the journal to its current end.
     mutating func caughtUpWithJournal() { caughtUp = true }
 
+    /// The journal will not grow (`cohort sync` of a run no process writes): once everything read
+    /// is acknowledged the machine is done, even without a finish record (a crashed run stays
+    /// unfinished on the server, which marks it crashed).
+    mutating func journalIsFinal() { journalFinal = true }
+
     mutating func upsertSucceeded() {
         upsertInFlight = false
         runCreated = true
@@ -266,12 +272,26 @@ package struct SenderStateMachine: Sendable {
             inFlight = request
             lastPost = now
             actions.append(.post(request))
+        } else if nothingLeft {
+            isDone = true
+            actions.append(.finished)
         }
         return actions
     }
 
+    /// Everything read is acknowledged and nothing more will come: the run completed on the server
+    /// before (read again by `cohort sync` or a resume), or the journal is final without a finish.
+    private var nothingLeft: Bool {
+        guard caughtUp, runCreated, inFlight == nil, !upsertPending, !upsertInFlight, uploadsInFlight.isEmpty,
+              uploadsWanted.isEmpty, pendingHistory.isEmpty, pendingOutput.isEmpty, pendingSummary == nil,
+              pendingUploaded.isEmpty, !pendingPreempting
+        else { return false }
+        if finishedWith != nil { return finishesSeen <= cursor.completedFinishes }
+        return journalFinal && endUploadsRequested
+    }
+
     private mutating func uploads(now: ContinuousClock.Instant) -> [Action] {
-        if finishing && !endUploadsRequested {
+        if (finishing || (journalFinal && caughtUp && finishedWith == nil)) && !endUploadsRequested {
             endUploadsRequested = true
             uploadsWanted.formUnion(endFiles)
             uploadsWanted.formUnion(liveFiles)
@@ -292,14 +312,14 @@ package struct SenderStateMachine: Sendable {
 
     private mutating func nextRequest(now: ContinuousClock.Instant) -> FileStreamRequest? {
         guard inFlight == nil else { return nil }
-        if finishing {
+        if finishing || (journalFinal && caughtUp) {
             addOutput(console.flush())
         }
         let hasData = !pendingHistory.isEmpty || !pendingOutput.isEmpty || pendingSummary != nil
             || !pendingUploaded.isEmpty || pendingPreempting
         let due = lastPost.map { now >= $0 + configuration.batchInterval } ?? true
         let full = pendingBytes >= configuration.maximumRequestBytes
-        if hasData && (due || full || finishing) {
+        if hasData && (due || full || finishing || journalFinal) {
             var request = takeBatch()
             if finishing && pendingBytes == 0 && pendingHistory.isEmpty && pendingOutput.isEmpty && uploadsInFlight.isEmpty {
                 request.complete = true

@@ -25,6 +25,10 @@ public struct CohortError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let storage = Code(name: "storage")
         /// A journal could not be read.
         public static let journal = Code(name: "journal")
+        /// The server refused the API key (or the key may not act on the entity).
+        public static let unauthorized = Code(name: "unauthorized")
+        /// The server refused a request for good, or could not be reached after the retries.
+        public static let server = Code(name: "server")
     }
 
     /// The family of the error.

@@ -24,7 +24,7 @@ public struct Settings: Sendable {
     public var runID: String?
     /// Resume policy (`COHORT_RESUME`, `WANDB_RESUME`).
     public var resume: ResumePolicy?
-    /// Mode (`COHORT_MODE`, `WANDB_MODE`; default `offline` until the uploader exists).
+    /// Mode (`COHORT_MODE`, `WANDB_MODE`; default `offline`). `online` streams to `baseURL`.
     public var mode: RunMode?
     /// Root directory; runs go under `<dir>/cohort/` (`COHORT_DIR`, `WANDB_DIR`; default the current
     /// directory).
@@ -33,8 +33,19 @@ public struct Settings: Sendable {
     public var sweepID: String?
     /// API key for online mode (`COHORT_API_KEY`, `WANDB_API_KEY`). Never written to disk by a run.
     public var apiKey: String?
-    /// Server address for online mode (`COHORT_BASE_URL`, `WANDB_BASE_URL`).
+    /// Server address for online mode (`COHORT_BASE_URL`, `WANDB_BASE_URL`; default
+    /// `https://api.wandb.ai`).
     public var baseURL: String?
+    /// How long `Run.start` waits for the server in online mode (`COHORT_INIT_TIMEOUT_MS`, default
+    /// 30 s). A server that cannot be reached in that time does not stop the run: it logs to its
+    /// journal and the sender creates the run on the server when it can.
+    public var initTimeout: Duration = .seconds(30)
+    /// How long `finish()` waits for the upload of what is still unsent (`COHORT_FINISH_TIMEOUT_MS`,
+    /// default 60 s); then it says what remains and that `cohort sync` will send it.
+    public var finishTimeout: Duration = .seconds(60)
+    /// The least time between two file_stream requests in online mode
+    /// (`COHORT_FILE_STREAM_INTERVAL_MS`, default 5 s; the official client uses 15 s).
+    public var fileStreamInterval: Duration = .seconds(5)
     /// Copy stdout and stderr into `output.log` (`COHORT_CONSOLE`/`WANDB_CONSOLE` = `off` turns it off).
     public var captureConsole: Bool = true
     /// How often the journal writer hands data to the operating system (`COHORT_JOURNAL_FLUSH_MS`,
@@ -91,6 +102,15 @@ public struct Settings: Sendable {
         settings.sweepID = reader.string("SWEEP_ID")
         settings.apiKey = reader.string("API_KEY")
         settings.baseURL = reader.string("BASE_URL")
+        if let milliseconds = reader.integer("INIT_TIMEOUT_MS", cohortOnly: true), milliseconds > 0 {
+            settings.initTimeout = .milliseconds(milliseconds)
+        }
+        if let milliseconds = reader.integer("FINISH_TIMEOUT_MS", cohortOnly: true), milliseconds >= 0 {
+            settings.finishTimeout = .milliseconds(milliseconds)
+        }
+        if let milliseconds = reader.integer("FILE_STREAM_INTERVAL_MS", cohortOnly: true), milliseconds > 0 {
+            settings.fileStreamInterval = .milliseconds(milliseconds)
+        }
         if let console = reader.string("CONSOLE") {
             settings.captureConsole = !["off", "false", "0", "no"].contains(console.lowercased())
         }

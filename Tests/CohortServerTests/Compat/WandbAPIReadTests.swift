@@ -16,7 +16,7 @@ struct WandbAPIReadTests {
         let directory = try TemporaryDirectory(prefix: "cohort-api-read")
         var passed = false
         defer { if passed { directory.remove() } }
-        let server = try ServerProcess(dataDirectory: directory.appending("server"))
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
         defer { _ = try? server.stop() }
         let client = directory.appending("client")
         try FileManager.default.createDirectory(atPath: client, withIntermediateDirectories: true)

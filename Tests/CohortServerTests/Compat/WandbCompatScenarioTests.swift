@@ -124,13 +124,13 @@ struct WandbCompatScenarioTests {
 /// One scenario's server, client directories and verdict parsing.
 private final class Scenario {
     let directory: TemporaryDirectory
-    let server: ServerProcess
+    let server: CohortServerProcess
     var passed = false
     private var runs = 0
 
     init(_ prefix: String, serverArguments: [String] = []) throws {
         directory = try TemporaryDirectory(prefix: prefix)
-        server = try ServerProcess(dataDirectory: directory.appending("server"), arguments: serverArguments)
+        server = try CohortServerProcess(dataDirectory: directory.appending("server"), arguments: serverArguments)
     }
 
     deinit {

@@ -16,7 +16,7 @@ struct WandbCompatTests {
         let directory = try TemporaryDirectory(prefix: "cohort-compat")
         var passed = false
         defer { if passed { directory.remove() } }  // kept on failure: client/wandb/ has the client's logs
-        let server = try ServerProcess(dataDirectory: directory.appending("server"))
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
         let client = directory.appending("client")
         try FileManager.default.createDirectory(atPath: client, withIntermediateDirectories: true)
         let result = try WandbClient.run("basic_run.py", server: server, directory: client)
@@ -89,7 +89,7 @@ struct WandbCompatTests {
         let directory = try TemporaryDirectory(prefix: "cohort-compat-art")
         var passed = false
         defer { if passed { directory.remove() } }  // kept on failure: client*/wandb/ has the client's logs
-        let server = try ServerProcess(
+        let server = try CohortServerProcess(
             dataDirectory: directory.appending("server"), arguments: databaseURL.map { ["--database", $0] } ?? [])
         let producer = directory.appending("client")
         let consumer = directory.appending("client2")  // its own WANDB_CACHE_DIR: a cold cache

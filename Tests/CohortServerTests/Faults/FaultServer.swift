@@ -36,7 +36,7 @@ final class FaultServer {
         self.process = process
         guard process.waitForFile(log, containing: "listening on http://", timeout: .seconds(60)) else {
             process.send(SIGKILL)
-            throw ServerStartError(output: output)
+            throw CohortServerStartError(output: output)
         }
     }
 

@@ -96,7 +96,7 @@ struct PostgresStoreTests {
         let settings = try PostgresTestDatabase.settings()
         let directory = try TemporaryDirectory(prefix: "cohort-pg-server")
         defer { directory.remove() }
-        let server = try ServerProcess(dataDirectory: directory.appending("server"), arguments: ["--database", url])
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"), arguments: ["--database", url])
         defer { _ = try? server.stop() }
 
         let health = try ChildProcess.run("/usr/bin/curl", ["-s", "-S", "--max-time", "20", server.baseURL + "/healthz"])

@@ -113,17 +113,6 @@ struct RunFilesTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appending("cohort")))
     }
 
-    @Test("online mode is refused with a message that says what to do, until the uploader exists")
-    func onlineRefused() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        await #expect {
-            _ = try await Run.start(project: "p", mode: .online, dir: directory.path, settings: RunTestEnvironment.settings())
-        } throws: { error in
-            (error as? CohortError)?.code == .modeUnavailable && "\(error)".contains("offline")
-        }
-    }
-
     @Test("settings come from COHORT_* first, then WANDB_*")
     func environment() {
         let settings = Settings.fromEnvironment([

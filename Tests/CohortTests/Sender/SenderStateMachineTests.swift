@@ -257,3 +257,38 @@ struct SenderStateMachineTests {
         #expect(run.config?["lr"] == 0.2 && run.tags == ["a", "b"])
     }
 }
+
+@Suite("Sender state machine: cohort sync")
+struct SenderSyncTests {
+    let t0 = ContinuousClock.now
+
+    @Test("syncing a completed run again sends nothing and ends")
+    func syncTwice() {
+        var cursor = SenderCursor()
+        cursor.historyLines = 1
+        cursor.completedFinishes = 1
+        var sender = SenderStateMachine(cursor: cursor, runCreated: false)
+        sender.consume([Records.start(), Records.history(0), Records.finish(0)])
+        sender.caughtUpWithJournal()
+        sender.journalIsFinal()
+        let first = sender.tick(now: t0)
+        #expect(first.count == 1, "only the upsert: \(first)")
+        sender.upsertSucceeded()
+        let second = sender.tick(now: t0)
+        #expect(second == [.finished] && sender.isDone)
+    }
+
+    @Test("a crashed run's journal is sent whole and the sync ends without completing the run")
+    func crashedRun() throws {
+        var sender = SenderStateMachine(runCreated: true)
+        sender.consume([Records.start(), Records.history(0), Records.output("partial line")])
+        sender.caughtUpWithJournal()
+        sender.journalIsFinal()
+        let actions = sender.tick(now: t0)
+        for path in actions.uploads { sender.uploadSkipped(path) }
+        let batch = try #require(actions.posts.first)
+        #expect(!batch.complete && batch.history?.lines.count == 1 && batch.output?.lines.count == 1)
+        _ = sender.postSucceeded(stopped: false)
+        #expect(sender.tick(now: t0 + .seconds(1)) == [.finished])
+    }
+}

@@ -1,0 +1,65 @@
+import CohortModel
+import CohortTransport
+import Synchronization
+
+/// The sender's server: CohortTransport's W&B API client (libcurl, the transport's retry policy).
+final class WandbSenderBackend: SenderBackend {
+    let client: WandbAPIClient
+    /// The entity the server put the run in (known after the first upsert when none was given).
+    private let resolvedEntity: Mutex<String?>
+
+    /// The entity the run is in, once known.
+    var entity: String? { resolvedEntity.withLock { $0 } }
+
+    init(client: WandbAPIClient, entity: String?) {
+        self.client = client
+        self.resolvedEntity = Mutex(entity)
+    }
+
+    func upsertRun(_ run: RunUpsert) async throws(CohortError) {
+        let answer: UpsertedRun
+        do {
+            answer = try await client.upsertRun(run)
+        } catch {
+            throw Self.cohortError(error)
+        }
+        resolvedEntity.withLock { $0 = answer.entity }
+    }
+
+    func postFileStream(_ request: FileStreamRequest, run: RunUpsert) async throws(CohortError) -> Bool {
+        do {
+            return try await client.postFileStream(entity: try entity(of: run), project: run.project, run: run.runID, request)
+        } catch let error as WandbAPIError {
+            throw Self.cohortError(error)
+        } catch {
+            throw error as? CohortError ?? CohortError(.server, "\(error)")
+        }
+    }
+
+    func uploadRunFile(path: String, localPath: String, run: RunUpsert) async throws(CohortError) {
+        do {
+            let uploads = try await client.createRunFiles(entity: try entity(of: run), project: run.project, run: run.runID, paths: [path])
+            guard let url = uploads.files.first(where: { $0.name == path })?.uploadURL else { return }  // the server does not want it
+            try await client.upload(.file(path: localPath), to: url, headers: uploads.uploadHeaders)
+        } catch let error as WandbAPIError {
+            throw Self.cohortError(error)
+        } catch {
+            throw error as? CohortError ?? CohortError(.server, "\(error)")
+        }
+    }
+
+    private func entity(of run: RunUpsert) throws(CohortError) -> String {
+        if let entity = run.entity ?? resolvedEntity.withLock({ $0 }) { return entity }
+        throw CohortError(.server, "the run's entity is not known yet: the run has not been created on the server")
+    }
+
+    /// The client's error as the run reports it (the description never holds the key).
+    static func cohortError(_ error: WandbAPIError) -> CohortError {
+        switch error.kind {
+        case .unauthorized, .forbidden:
+            CohortError(.unauthorized, "\(error)")
+        default:
+            CohortError(.server, "\(error)")
+        }
+    }
+}

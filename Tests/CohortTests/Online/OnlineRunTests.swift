@@ -1,0 +1,157 @@
+import CohortModel
+import CohortTestSupport
+import Foundation
+import Testing
+
+@testable import Cohort
+
+/// Swift runs in online mode against the real `cohort server` on loopback, read back with the
+/// official `wandb.Api()` (PyPI `wandb` 0.31.0).
+@Suite("Online runs", .serialized)
+struct OnlineRunTests {
+    static func settings(server: CohortServerProcess, baseURL: String? = nil) -> Settings {
+        var settings = RunTestEnvironment.settings()
+        settings.mode = .online
+        settings.baseURL = baseURL ?? server.baseURL
+        settings.apiKey = server.adminKey
+        settings.fileStreamInterval = .milliseconds(200)
+        settings.initTimeout = .seconds(10)
+        settings.finishTimeout = .seconds(60)
+        return settings
+    }
+
+    /// `entity/project/id` of a run, from its URL.
+    static func path(of url: String?) throws -> String {
+        let parts = try #require(url).split(separator: "/").map(String.init)
+        try #require(parts.count >= 5 && parts[parts.count - 2] == "runs")
+        return [parts[parts.count - 4], parts[parts.count - 3], parts[parts.count - 1]].joined(separator: "/")
+    }
+
+    /// What `wandb.Api()` reads of the run at `path`.
+    static func read(_ path: String, files: [String] = [], server: CohortServerProcess, directory: TemporaryDirectory) throws -> JSONValue {
+        if !WandbClient.isInstalled && !WandbClient.required { return .null }
+        let result = try WandbClient.run("read_swift_run.py", arguments: [path] + files, server: server, directory: directory.path)
+        try #require(result.status == 0, "read_swift_run.py failed: \(result.standardError.suffix(3000))")
+        let line = try #require(result.standardOutput.split(separator: "\n").last)
+        return try JSONParser.parse(String(line))
+    }
+
+    @Test("a Swift run streams history, summary, config and saved files; wandb.Api() reads them back equal")
+    func onlineRun() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+        defer { _ = try? server.stop() }
+        let run = try await Run.start(
+            project: "online", group: "g1", jobType: "train", name: "swift-run", tags: ["swift"], config: ["lr": 0.1, "layers": 3],
+            dir: directory.path, settings: Self.settings(server: server))
+        #expect(run.mode == .online)
+        let path = try Self.path(of: run.url)
+        #expect(run.url?.hasPrefix(server.baseURL) == true)
+        for step in 0..<5 { try run.log(["loss": 1.0 / Double(step + 1), "nested": ["acc": Double(step) / 10]]) }
+        run.summary["best"] = 0.9
+        let saved = directory.appending("notes.txt")
+        try "saved with policy now\n".write(toFile: saved, atomically: true, encoding: .utf8)
+        try run.save(saved, basePath: directory.path, policy: .now)
+        await run.finish()
+
+        let read = try Self.read(path, files: ["notes.txt"], server: server, directory: directory)
+        guard read != .null else { return }
+        #expect(read["state"] == "finished")
+        let history = try #require(read["history"]?.arrayValue)
+        #expect(history.count == 5)
+        #expect(history.map { $0["_step"]?.intValue } == [0, 1, 2, 3, 4])
+        #expect(history.map { $0["loss"]?.number } == (0..<5).map { 1.0 / Double($0 + 1) })
+        #expect(history.last?["nested"]?["acc"]?.number == 0.4)
+        #expect(read["summary"]?["best"]?.number == 0.9)
+        #expect(read["summary"]?["loss"]?.number == 0.2)
+        #expect(read["config"]?["lr"]?.number == 0.1 && read["config"]?["layers"]?.intValue == 3)
+        #expect(read["name"] == "swift-run" && read["group"] == "g1" && read["job_type"] == "train" && read["tags"] == ["swift"])
+        let files = read["files"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        for name in ["notes.txt", "config.yaml", "wandb-summary.json", "wandb-metadata.json"] {
+            #expect(files.contains(name), "\(name) in \(files)")
+        }
+        #expect(read["contents"]?["notes.txt"] == "saved with policy now\n")
+    }
+
+    @Test("file_stream requests that fail (503) are sent again: every row arrives once")
+    func flakyServer() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+        defer { _ = try? server.stop() }
+        let port = try #require(URLComponents(string: server.baseURL)?.port)
+        let proxy = try await FaultInjectingProxy.start(upstream: ("127.0.0.1", port))
+        proxy.inject(.respond(503), times: 3, pathPrefix: "/files/")
+        proxy.inject(.closeConnection, times: 1, pathPrefix: "/files/")
+        let run = try await Run.start(project: "flaky", dir: directory.path, settings: Self.settings(server: server, baseURL: proxy.baseURL))
+        let path = try Self.path(of: run.url)
+        for step in 0..<50 {
+            try run.log(["x": Double(step)])
+            if step % 10 == 0 { try await Task.sleep(for: .milliseconds(250)) }  // spread the rows over several requests
+        }
+        await run.finish()
+        try await proxy.shutdown()
+        let fileStreamPosts = proxy.requests.filter { $0.path.hasSuffix("/file_stream") }.count
+        #expect(fileStreamPosts >= 5, "the faults were hit and the requests sent again")
+        let read = try Self.read(path, server: server, directory: directory)
+        guard read != .null else { return }
+        #expect(read["history"]?.arrayValue?.compactMap { $0["x"]?.number } == (0..<50).map(Double.init))
+        #expect(read["state"] == "finished")
+    }
+
+    @Test("cohort sync uploads an offline run; syncing it again sends nothing twice")
+    func syncTwice() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+        defer { _ = try? server.stop() }
+        var settings = RunTestEnvironment.settings()
+        settings.mode = .offline
+        let run = try await Run.start(project: "synced", config: ["seed": 7], dir: directory.path, settings: settings)
+        for step in 0..<4 { try run.log(["loss": Double(4 - step)]) }
+        await run.finish(exitCode: 0)
+        let arguments = ["sync", run.syncDir, "--base-url", server.baseURL, "--api-key", server.adminKey]
+        let first = try ChildProcess.run(ChildProcess.product("cohort"), arguments, environment: ["HOME": directory.path])
+        #expect(first.status == 0, "\(first.standardError)")
+        let line = try #require(first.standardOutput.split(separator: "\n").first)
+        #expect(line.contains("\(run.id)\tsynced\t\(server.baseURL)/"))
+        let second = try ChildProcess.run(ChildProcess.product("cohort"), arguments, environment: ["HOME": directory.path])
+        #expect(second.status == 0 && second.standardOutput.contains("synced"), "\(second.standardError)")
+        let url = String(line.split(separator: "\t").last ?? "")
+        let read = try Self.read(try Self.path(of: url), server: server, directory: directory)
+        guard read != .null else { return }
+        #expect(read["history"]?.arrayValue?.compactMap { $0["loss"]?.number } == [4, 3, 2, 1])
+        #expect(read["state"] == "finished" && read["config"]?["seed"]?.intValue == 7)
+    }
+
+    @Test("online mode without an API key is refused before anything is written, saying what to do")
+    func noKey() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var settings = RunTestEnvironment.settings()
+        settings.mode = .online
+        settings.baseURL = "http://127.0.0.1:9"
+        await #expect {
+            _ = try await Run.start(project: "p", dir: directory.path, settings: settings)
+        } throws: { error in
+            (error as? CohortError)?.code == .unauthorized && "\(error)".contains("cohort login")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.appending("cohort")))
+    }
+
+    @Test("a key the server refuses stops Run.start with an error that names no key")
+    func wrongKey() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+        defer { _ = try? server.stop() }
+        var settings = Self.settings(server: server)
+        settings.apiKey = "wrong-" + String(repeating: "f", count: 40)
+        await #expect {
+            _ = try await Run.start(project: "p", dir: directory.path, settings: settings)
+        } throws: { error in
+            (error as? CohortError)?.code == .unauthorized && !"\(error)".contains("ffffffffff")
+        }
+    }
+}
