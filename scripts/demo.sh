@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The demo: build Cohort, start a 4-rank grouped training job with `cohort launch` (each rank logs a
-# synthetic training run offline into one group) and show where the runs are; then start the
-# W&B-compatible `cohort server` on loopback and let the official wandb client log a 2-rank group
-# to it, printing the run URLs.
+# The demo: build Cohort, start the W&B-compatible `cohort server` on loopback, run a 4-rank grouped
+# training job with `cohort launch` whose ranks stream their runs to it online (rank 0's leader adds
+# the group's aggregate run), then let the official wandb client log a 2-rank group to the same
+# server, printing the runs and their URLs.
 #   bash scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,17 +17,8 @@ swift build --product example-train
 swift build --product cohort
 bin="$(swift build --show-bin-path)"
 
-group="demo-$(date +%Y%m%d-%H%M%S)"
-"$bin/cohort" launch -n "${DEMO_RANKS:-4}" --group "$group" -- "$bin/example-train" --steps "${DEMO_STEPS:-200}" --project cohort-demo
-echo
-"$bin/cohort" runs --dir "$COHORT_DIR"
-echo
-echo "demo: group $group: $(ls -d "$COHORT_DIR"/cohort/*-"$group"-r* | wc -l) rank runs under $(cd "$COHORT_DIR" && pwd)/cohort"
-ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-r*
-echo "demo: the group's aggregate run (mean/min/max/std per step across ranks, written by rank 0's leader):"
-ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-agg
-
-# The server: unmodified wandb scripts log to it.
+# The server: Cohort's Swift client and unmodified wandb scripts log to it.
+mkdir -p "$COHORT_DIR"
 server_data="$(cd "$COHORT_DIR" && pwd)/server"
 server_log="$server_data.log"
 mkdir -p "$server_data"
@@ -41,6 +32,23 @@ done
 server_url="$(grep -o 'listening on http://[^ ]*' "$server_log" | head -1 | cut -d' ' -f3)"
 echo
 echo "demo: cohort server at $server_url (admin key in $server_data/admin-key, log in $server_log)"
+group="demo-$(date +%Y%m%d-%H%M%S)"
+COHORT_MODE=online COHORT_BASE_URL="$server_url" COHORT_API_KEY="$(cat "$server_data/admin-key")" \
+    "$bin/cohort" launch -n "${DEMO_RANKS:-4}" --group "$group" -- "$bin/example-train" --steps "${DEMO_STEPS:-200}" --project cohort-demo \
+    | tee "$COHORT_DIR/launch-$group.log"
+echo
+"$bin/cohort" runs --dir "$COHORT_DIR"
+echo
+echo "demo: group $group: $(ls -d "$COHORT_DIR"/cohort/*-"$group"-r* | wc -l) rank runs under $(cd "$COHORT_DIR" && pwd)/cohort"
+ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-r*
+echo "demo: the group's aggregate run (mean/min/max/std per step across ranks, written by rank 0's leader):"
+ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-agg
+
+echo "demo: the Swift group's runs on the server (streamed online while they trained):"
+grep -o "run page .*" "$COHORT_DIR/launch-$group.log" | sed 's/^run page /demo: rank run: /'
+aggregate_dir="$(ls -d "$(cd "$COHORT_DIR" && pwd)"/cohort/*-"$group"-agg | head -1)"
+aggregate_id="$(basename "$aggregate_dir" | sed -E 's/^(offline-)?run-[0-9]{8}_[0-9]{6}-//')"
+echo "demo: aggregate run: $server_url/admin/cohort-demo/runs/$aggregate_id"
 export WANDB_BASE_URL="$server_url" WANDB_API_KEY="$(cat "$server_data/admin-key")" WANDB_MODE=online WANDB_SILENT=true
 export WANDB_DIR="$(cd "$COHORT_DIR" && pwd)"
 python_ranks=()

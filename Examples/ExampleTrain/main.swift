@@ -79,3 +79,4 @@ print("example-train: logged \(options.steps) steps to run \(run.id) (\(run.path
 await run.finish()
 print("example-train: run directory \(run.syncDir)")
 print("example-train: files in \(run.dir)")
+if let url = run.url { print("example-train: run page \(url)") }

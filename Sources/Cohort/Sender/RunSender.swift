@@ -96,6 +96,7 @@ package final class RunSender: Sendable {
         case upserted(Bool)
         case posted(stopped: Bool?)
         case uploaded(path: String, fingerprint: String?, failed: Bool)
+        case alerted
     }
 
     /// Sends until the run is complete on the server or the task is cancelled.
@@ -128,6 +129,8 @@ package final class RunSender: Sendable {
                 case .posted(let stopped):
                     failures = stopped != nil ? 0 : failures + 1
                     if let stopped { actions += machine.postSucceeded(stopped: stopped) } else { machine.postFailed(now: now) }
+                case .alerted:
+                    actions += machine.alertDone()
                 case .uploaded(let path, let fingerprint, let failed):
                     uploadsRunning -= 1
                     if failed { failures += 1 }
@@ -161,6 +164,17 @@ package final class RunSender: Sendable {
                                 self.logger.warning("sender: a file_stream request failed; it will be sent again", metadata: ["error": "\(error)"])
                                 return .posted(stopped: nil)
                             }
+                        }
+                    case .sendAlert(let alert):
+                        guard let run = machine.run else { continue }
+                        group.addTask { [backend] in
+                            do throws(CohortError) {
+                                try await backend.sendAlert(alert, run: run)
+                            } catch {
+                                // As in W&B: an alert the server refuses is logged, never raised or retried forever.
+                                self.logger.warning("sender: an alert was not delivered", metadata: ["title": "\(alert.title)", "error": "\(error)"])
+                            }
+                            return .alerted
                         }
                     case .upload(let paths):
                         uploadQueue += paths

@@ -11,4 +11,6 @@ package protocol SenderBackend: Sendable {
     func postFileStream(_ request: FileStreamRequest, run: RunUpsert) async throws(CohortError) -> Bool
     /// Uploads one run file: `path` inside the run's `files/`, read from `localPath`.
     func uploadRunFile(path: String, localPath: String, run: RunUpsert) async throws(CohortError)
+    /// Sends an alert (W&B's `NotifyScriptableRunAlert`).
+    func sendAlert(_ alert: SenderStateMachine.AlertRequest, run: RunUpsert) async throws(CohortError)
 }

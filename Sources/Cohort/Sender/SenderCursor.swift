@@ -16,6 +16,8 @@ struct SenderCursor: Sendable, Equatable {
     var uploaded: [String: String] = [:]
     /// Finish records whose final request (`complete` + exit code) was acknowledged.
     var completedFinishes = 0
+    /// Alerts handed to the server (sent, or given up on after the retries).
+    var alerts = 0
 
     /// The file name of the cursor inside the run directory.
     static let fileName = "cohort-sender.json"
@@ -27,7 +29,7 @@ struct SenderCursor: Sendable, Equatable {
         [
             "history_lines": .int(Int64(historyLines)), "output_lines": .int(Int64(outputLines)),
             "uploaded": .object(uploaded.mapValues(JSONValue.string)),
-            "completed_finishes": .int(Int64(completedFinishes)),
+            "completed_finishes": .int(Int64(completedFinishes)), "alerts": .int(Int64(alerts)),
         ]
     }
 
@@ -36,6 +38,7 @@ struct SenderCursor: Sendable, Equatable {
         historyLines = Int(json["history_lines"]?.intValue ?? 0)
         outputLines = Int(json["output_lines"]?.intValue ?? 0)
         completedFinishes = Int(json["completed_finishes"]?.intValue ?? 0)
+        alerts = Int(json["alerts"]?.intValue ?? 0)
         for (path, fingerprint) in json["uploaded"]?.objectValue ?? [:] {
             if let fingerprint = fingerprint.stringValue { uploaded[path] = fingerprint }
         }

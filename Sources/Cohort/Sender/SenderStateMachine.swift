@@ -45,12 +45,23 @@ package struct SenderStateMachine: Sendable {
         /// Upload these run files (paths inside the run's `files/`) unless the copy on the server has
         /// the same fingerprint; report each with `uploadFinished`, `uploadSkipped` or `uploadFailed`.
         case upload([String])
+        /// Send an alert; report `alertDone()` (sent, or given up on: alerts are never retried forever).
+        case sendAlert(AlertRequest)
         /// Save the cursor (after an acknowledgement).
         case persist(SenderCursor)
         /// The server asked the run to stop (`{"stopped": true}`); said once.
         case stopRequested
         /// Everything is acknowledged, the final request included.
         case finished
+    }
+
+    /// An alert as the journal recorded it.
+    package struct AlertRequest: Sendable, Equatable {
+        package var title: String
+        package var text: String
+        /// `INFO`, `WARN` or `ERROR`.
+        package var level: String
+        package var waitDurationMilliseconds: Int64
     }
 
     /// The run's own files, uploaded at the end when they exist.
@@ -73,6 +84,9 @@ package struct SenderStateMachine: Sendable {
     private var pendingSummary: String?
     private var pendingUploaded: [String] = []
     private var pendingPreempting = false
+    private var alertsSeen = 0
+    private var pendingAlerts: [AlertRequest] = []
+    private var alertInFlight = false
     private(set) var pendingBytes = 0
     private var console = ConsoleLines()
 
@@ -177,7 +191,14 @@ package struct SenderStateMachine: Sendable {
         case .finish:
             finishesSeen += 1
             finishedWith = Int32(truncatingIfNeeded: payload["exit_code"]?.intValue ?? 0)
-        case .summaryUpdate, .metric, .alert, .artifact, .groupEvent, .unknown:
+        case .alert:
+            alertsSeen += 1
+            if alertsSeen > cursor.alerts {
+                pendingAlerts.append(AlertRequest(
+                    title: payload["title"]?.stringValue ?? "", text: payload["text"]?.stringValue ?? "",
+                    level: payload["level"]?.stringValue ?? "INFO", waitDurationMilliseconds: payload["wait_duration_ms"]?.intValue ?? 60_000))
+            }
+        case .summaryUpdate, .metric, .artifact, .groupEvent, .unknown:
             break  // the summary snapshots carry the summary; the rest is not streamed
         }
     }
@@ -236,6 +257,14 @@ package struct SenderStateMachine: Sendable {
         retryAfter = now + configuration.retryDelay
     }
 
+    /// The alert in flight was sent (or given up on).
+    mutating func alertDone() -> [Action] {
+        guard alertInFlight else { return [] }
+        alertInFlight = false
+        cursor.alerts += 1
+        return [.persist(cursor)]
+    }
+
     mutating func uploadFinished(_ path: String, fingerprint: String) -> [Action] {
         uploadsInFlight.remove(path)
         cursor.uploaded[path] = fingerprint
@@ -267,6 +296,10 @@ package struct SenderStateMachine: Sendable {
             actions.append(.upsertRun(upsert))
         }
         guard runCreated else { return actions }
+        if !alertInFlight, !pendingAlerts.isEmpty {
+            alertInFlight = true
+            actions.append(.sendAlert(pendingAlerts.removeFirst()))
+        }
         actions += uploads(now: now)
         if let request = nextRequest(now: now) {
             inFlight = request
@@ -284,7 +317,7 @@ package struct SenderStateMachine: Sendable {
     private var nothingLeft: Bool {
         guard caughtUp, runCreated, inFlight == nil, !upsertPending, !upsertInFlight, uploadsInFlight.isEmpty,
               uploadsWanted.isEmpty, pendingHistory.isEmpty, pendingOutput.isEmpty, pendingSummary == nil,
-              pendingUploaded.isEmpty, !pendingPreempting
+              pendingUploaded.isEmpty, !pendingPreempting, pendingAlerts.isEmpty, !alertInFlight
         else { return false }
         if finishedWith != nil { return finishesSeen <= cursor.completedFinishes }
         return journalFinal && endUploadsRequested

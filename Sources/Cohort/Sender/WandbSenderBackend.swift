@@ -48,6 +48,19 @@ final class WandbSenderBackend: SenderBackend {
         }
     }
 
+    func sendAlert(_ alert: SenderStateMachine.AlertRequest, run: RunUpsert) async throws(CohortError) {
+        do {
+            _ = try await client.notifyAlert(
+                entity: try entity(of: run), project: run.project, run: run.runID, title: alert.title, text: alert.text,
+                level: CohortTransport.AlertLevel(rawValue: alert.level) ?? .info,
+                waitDuration: .milliseconds(alert.waitDurationMilliseconds))
+        } catch let error as WandbAPIError {
+            throw Self.cohortError(error)
+        } catch {
+            throw error as? CohortError ?? CohortError(.server, "\(error)")
+        }
+    }
+
     private func entity(of run: RunUpsert) throws(CohortError) -> String {
         if let entity = run.entity ?? resolvedEntity.withLock({ $0 }) { return entity }
         throw CohortError(.server, "the run's entity is not known yet: the run has not been created on the server")

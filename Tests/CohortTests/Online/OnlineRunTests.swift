@@ -125,6 +125,25 @@ struct OnlineRunTests {
         #expect(read["state"] == "finished" && read["config"]?["seed"]?.intValue == 7)
     }
 
+    @Test("run.alert reaches the server, which forwards it to its webhook; a 64-character title is refused")
+    func alert() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let hook = try await FaultInjectingProxy.start()  // an in-memory origin that records the webhook's POST
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"), arguments: ["--alert-webhook", hook.baseURL + "/hook"])
+        defer { _ = try? server.stop() }
+        let run = try await Run.start(project: "alerts", dir: directory.path, settings: Self.settings(server: server))
+        #expect(throws: CohortError.self) { try run.alert(title: String(repeating: "x", count: 64), text: "too long") }
+        try run.alert(title: "Loss diverged", text: "loss is NaN at step 7", level: .error, waitDuration: .seconds(300))
+        await run.finish()
+        // The server delivers webhooks in the background: wait for it, within a bound.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while hook.requests.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        let body = hook.stored(at: "/hook").map { String(decoding: $0, as: UTF8.self) } ?? ""
+        #expect(body.contains("Loss diverged") && body.contains("loss is NaN at step 7"), "webhook body: \(body)")
+        try await hook.shutdown()
+    }
+
     @Test("online mode without an API key is refused before anything is written, saying what to do")
     func noKey() async throws {
         let directory = try TemporaryDirectory()

@@ -258,6 +258,31 @@ struct SenderStateMachineTests {
     }
 }
 
+@Suite("Sender state machine: alerts")
+struct SenderAlertTests {
+    let t0 = ContinuousClock.now
+
+    static func alert(_ title: String) -> JournalRecord {
+        Records.record(.alert, ["title": .string(title), "text": "t", "level": "WARN", "wait_duration_ms": 300_000])
+    }
+
+    @Test("alerts go out one at a time in journal order, and a saved cursor does not send them again")
+    func alerts() throws {
+        var sender = SenderStateMachine(runCreated: true)
+        sender.consume([Records.start(), Self.alert("a"), Self.alert("b")])
+        let first = sender.tick(now: t0)
+        #expect(first.contains(.sendAlert(.init(title: "a", text: "t", level: "WARN", waitDurationMilliseconds: 300_000))))
+        #expect(!first.contains { if case .sendAlert(let alert) = $0 { alert.title == "b" } else { false } })
+        #expect(sender.alertDone() == [.persist(sender.cursor)])
+        #expect(sender.tick(now: t0).contains { if case .sendAlert(let alert) = $0 { alert.title == "b" } else { false } })
+        _ = sender.alertDone()
+
+        var again = SenderStateMachine(cursor: sender.cursor, runCreated: true)
+        again.consume([Records.start(), Self.alert("a"), Self.alert("b")])
+        #expect(!again.tick(now: t0).contains { if case .sendAlert = $0 { true } else { false } })
+    }
+}
+
 @Suite("Sender state machine: cohort sync")
 struct SenderSyncTests {
     let t0 = ContinuousClock.now
