@@ -6,31 +6,13 @@ the verdict is printed, so the Swift test reports every failed check at once.
 """
 import json
 import os
-import sys
-import traceback
 
 import wandb
+from verdict import attempt, check, finish
 
 logged = json.loads(os.environ["COHORT_LOGGED"])
 entity, alpha_id, beta_id = logged["entity"], logged["alpha"], logged["beta"]
 path = f"{entity}/readback"
-failures, passed = [], []
-
-
-def check(name, got, expected):
-    if got == expected:
-        passed.append(name)
-    else:
-        failures.append(f"{name}: got {got!r}, expected {expected!r}")
-
-
-def attempt(name, body):
-    try:
-        body()
-    except Exception as error:  # noqa: BLE001 - every failure is reported in the verdict
-        failures.append(f"{name}: {type(error).__name__}: {error} {traceback.format_exc()[-1500:]}")
-
-
 api = wandb.Api(timeout=30)
 
 
@@ -104,5 +86,4 @@ def one_run():
 
 for name, body in [("projects", projects), ("filters", filters), ("run", one_run)]:
     attempt(name, body)
-print(json.dumps({"ok": not failures, "failures": failures, "passed": passed}))
-sys.stdout.flush()
+finish()

@@ -72,44 +72,44 @@ package struct SenderStateMachine: Sendable {
     /// The run exists on the server (the first upsert succeeded).
     private(set) var runCreated: Bool
 
-    private var upsert: RunUpsert?
-    private var upsertPending = false
-    private var upsertInFlight = false
+    var upsert: RunUpsert?
+    var upsertPending = false
+    var upsertInFlight = false
 
     // Lines produced from the journal in this pass, and those waiting to be sent.
-    private var historySeen = 0
-    private var outputSeen = 0
-    private var pendingHistory: [String] = []
-    private var pendingOutput: [String] = []
-    private var pendingSummary: String?
-    private var pendingUploaded: [String] = []
-    private var pendingPreempting = false
-    private var alertsSeen = 0
-    private var pendingAlerts: [AlertRequest] = []
-    private var alertInFlight = false
-    private(set) var pendingBytes = 0
-    private var console = ConsoleLines()
+    var historySeen = 0
+    var outputSeen = 0
+    var pendingHistory: [String] = []
+    var pendingOutput: [String] = []
+    var pendingSummary: String?
+    var pendingUploaded: [String] = []
+    var pendingPreempting = false
+    var alertsSeen = 0
+    var pendingAlerts: [AlertRequest] = []
+    var alertInFlight = false
+    var pendingBytes = 0
+    var console = ConsoleLines()
 
-    private var inFlight: FileStreamRequest?
-    private var lastPost: ContinuousClock.Instant?
-    private var retryAfter: ContinuousClock.Instant?
-    private var stopSaid = false
+    var inFlight: FileStreamRequest?
+    var lastPost: ContinuousClock.Instant?
+    var retryAfter: ContinuousClock.Instant?
+    var stopSaid = false
 
     // Run files.
-    private var liveFiles: Set<String> = []
-    private var endFiles: Set<String> = []
-    private var uploadsInFlight: Set<String> = []
-    private var uploadsWanted: Set<String> = []
-    private var lastLiveCheck: ContinuousClock.Instant?
+    var liveFiles: Set<String> = []
+    var endFiles: Set<String> = []
+    var uploadsInFlight: Set<String> = []
+    var uploadsWanted: Set<String> = []
+    var lastLiveCheck: ContinuousClock.Instant?
 
     // Finishing.
-    private var finishesSeen = 0
+    var finishesSeen = 0
     /// The exit code of the last finish record read, while no record has followed it.
-    private var finishedWith: Int32?
-    private var caughtUp = false
-    private var endUploadsRequested = false
-    private var finalInFlight = false
-    private var journalFinal = false
+    var finishedWith: Int32?
+    var caughtUp = false
+    var endUploadsRequested = false
+    var finalInFlight = false
+    var journalFinal = false
     private(set) var isDone = false
 
     /// Creates a machine.
@@ -314,7 +314,7 @@ package struct SenderStateMachine: Sendable {
 
     /// Everything read is acknowledged and nothing more will come: the run completed on the server
     /// before (read again by `cohort sync` or a resume), or the journal is final without a finish.
-    private var nothingLeft: Bool {
+    var nothingLeft: Bool {
         guard caughtUp, runCreated, inFlight == nil, !upsertPending, !upsertInFlight, uploadsInFlight.isEmpty,
               uploadsWanted.isEmpty, pendingHistory.isEmpty, pendingOutput.isEmpty, pendingSummary == nil,
               pendingUploaded.isEmpty, !pendingPreempting, pendingAlerts.isEmpty, !alertInFlight
@@ -341,7 +341,7 @@ package struct SenderStateMachine: Sendable {
     }
 
     /// The journal ended with a finish record that was read to its end.
-    private var finishing: Bool { finishedWith != nil && caughtUp && finishesSeen > cursor.completedFinishes }
+    var finishing: Bool { finishedWith != nil && caughtUp && finishesSeen > cursor.completedFinishes }
 
     private mutating func nextRequest(now: ContinuousClock.Instant) -> FileStreamRequest? {
         guard inFlight == nil else { return nil }
@@ -372,82 +372,5 @@ package struct SenderStateMachine: Sendable {
             return FileStreamRequest()
         }
         return nil
-    }
-
-    /// Moves waiting lines into a request, up to the size limit.
-    private mutating func takeBatch() -> FileStreamRequest {
-        var request = FileStreamRequest()
-        var budget = configuration.maximumRequestBytes
-        func take(_ lines: inout [String]) -> [String] {
-            var count = 0
-            for line in lines {
-                let size = Self.size(of: line)
-                if count > 0 && size > budget { break }
-                budget -= size
-                count += 1
-            }
-            defer { lines.removeFirst(count) }
-            return Array(lines.prefix(count))
-        }
-        let history = take(&pendingHistory)
-        if !history.isEmpty { request.history = .init(offset: cursor.historyLines, lines: history) }
-        let output = take(&pendingOutput)
-        if !output.isEmpty { request.output = .init(offset: cursor.outputLines, lines: output) }
-        if let summary = pendingSummary {
-            request.summary = .init(offset: 0, lines: [summary])
-            pendingSummary = nil
-        }
-        request.uploaded = pendingUploaded
-        pendingUploaded = []
-        request.preempting = pendingPreempting
-        pendingPreempting = false
-        pendingBytes = max(0, pendingBytes - Self.size(of: request))
-        if pendingHistory.isEmpty && pendingOutput.isEmpty && pendingSummary == nil { pendingBytes = 0 }
-        return request
-    }
-
-    // MARK: Helpers
-
-    private mutating func applyIdentity(_ payload: JSONValue) {
-        guard let id = payload["id"]?.stringValue, let project = payload["project"]?.stringValue else { return }
-        var next = upsert ?? RunUpsert(runID: id, project: project)
-        next.runID = id
-        next.project = project
-        next.entity = payload["entity"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        next.group = payload["group"]?.stringValue
-        next.jobType = payload["job_type"]?.stringValue
-        next.displayName = payload["name"]?.stringValue ?? next.displayName
-        next.notes = payload["notes"]?.stringValue ?? next.notes
-        if let tags = payload["tags"]?.arrayValue { next.tags = tags.compactMap(\.stringValue) }
-        next.sweepID = payload["sweep_id"]?.stringValue
-        next.host = payload["host"]?.stringValue
-        next.program = payload["program"]?.stringValue ?? next.program
-        setUpsert(next)
-    }
-
-    private mutating func setUpsert(_ next: RunUpsert) {
-        guard next != upsert else { return }
-        let first = upsert == nil
-        upsert = next
-        // A live run's owner created the run from the same facts before training started.
-        if !(first && runCreated) { upsertPending = true }
-    }
-
-    private mutating func addOutput(_ lines: [String]) {
-        for line in lines {
-            outputSeen += 1
-            if outputSeen > cursor.outputLines {
-                pendingOutput.append(line)
-                pendingBytes += Self.size(of: line)
-            }
-        }
-    }
-
-    /// A line's share of a request body: its bytes, quotes and comma.
-    private static func size(of line: String) -> Int { line.utf8.count + 3 }
-
-    private static func size(of request: FileStreamRequest) -> Int {
-        let lines = (request.history?.lines ?? []) + (request.output?.lines ?? []) + (request.summary?.lines ?? [])
-        return lines.reduce(0) { $0 + size(of: $1) }
     }
 }

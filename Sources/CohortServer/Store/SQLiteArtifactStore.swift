@@ -124,16 +124,11 @@ extension SQLiteRunStore: ArtifactStore {
                 ORDER BY a.version_index LIMIT 1
                 """, [.integer(collectionID), .text(file.md5), .text(file.artifactID)]
             ).first.map(Self.file(from:)) {
-                let record = ArtifactFileRecord(
-                    artifactID: file.artifactID, name: file.name, md5: file.md5, birthArtifactID: earlier.birthArtifactID,
-                    blobDigest: earlier.blobDigest, size: earlier.size, storagePath: earlier.storagePath)
+                let record = StoreRules.deduplicated(file, sharing: earlier)
                 try await tx.upsertFile(record)
                 return (record, true)
             }
-            var record = file
-            record.birthArtifactID = file.artifactID
-            record.blobDigest = nil
-            record.size = nil
+            let record = StoreRules.awaitingUpload(file)
             try await tx.upsertFile(record)
             return (record, false)
         }

@@ -38,4 +38,21 @@ extension StoreRules {
     static func nextVersionIndex(after highest: Int?) -> Int {
         highest.map { $0 + 1 } ?? 0
     }
+
+    /// An announced file that shares the bytes `earlier` stored for a committed version of the same
+    /// collection: born there, nothing to upload.
+    static func deduplicated(_ file: ArtifactFileRecord, sharing earlier: ArtifactFileRecord) -> ArtifactFileRecord {
+        ArtifactFileRecord(
+            artifactID: file.artifactID, name: file.name, md5: file.md5, birthArtifactID: earlier.birthArtifactID,
+            blobDigest: earlier.blobDigest, size: earlier.size, storagePath: earlier.storagePath)
+    }
+
+    /// An announced file whose bytes are new: born in its own version, waiting for its upload.
+    static func awaitingUpload(_ file: ArtifactFileRecord) -> ArtifactFileRecord {
+        var record = file
+        record.birthArtifactID = file.artifactID
+        record.blobDigest = nil
+        record.size = nil
+        return record
+    }
 }

@@ -161,23 +161,11 @@ extension WandbAPIClient {
     public func artifactFileURLs(
         entity: String, project: String, collection: String, alias: String, perPage: Int = 5000
     ) async throws(WandbAPIError) -> [String: String] {
-        var urls: [String: String] = [:]
-        var cursor: String?
-        repeat {
-            let answer = try await answer(
-                "GetArtifactMembershipFileUrls", WandbDocuments.getArtifactMembershipFileURLs,
-                [
-                    "entity": .string(entity), "project": .string(project), "collection": .string(collection), "alias": .string(alias),
-                    "cursor": .optional(cursor), "perPage": .int(Int64(perPage)),
-                ])
-            guard let files = answer["project"]["artifactCollection"]["artifactMembership"]["files"].nonNull else { return urls }
-            for edge in try files["edges"].array() {
-                let node = edge["node"]
-                if let url = node["directUrl"].optionalString { urls[try node["name"].string()] = url }
-            }
-            let page = files["pageInfo"]
-            cursor = page["hasNextPage"].optionalBool == true ? page["endCursor"].optionalString : nil
-        } while cursor != nil
-        return urls
+        try await directURLs("GetArtifactMembershipFileUrls", WandbDocuments.getArtifactMembershipFileURLs) { cursor in
+            [
+                "entity": .string(entity), "project": .string(project), "collection": .string(collection), "alias": .string(alias),
+                "cursor": .optional(cursor), "perPage": .int(Int64(perPage)),
+            ]
+        } files: { $0["project"]["artifactCollection"]["artifactMembership"]["files"] }
     }
 }

@@ -97,23 +97,13 @@ extension WandbAPIClient {
     /// - Parameter names: only these paths; `nil` for all.
     /// - Returns: path → direct download URL.
     public func runFileURLs(entity: String, project: String, run: String, names: [String]? = nil) async throws(WandbAPIError) -> [String: String] {
-        var urls: [String: String] = [:]
-        var cursor: String?
-        repeat {
+        try await directURLs("RunFiles", WandbDocuments.runFiles) { cursor in
             var variables: [String: JSONValue] = [
                 "entity": .string(entity), "project": .string(project), "run": .string(run), "cursor": .optional(cursor), "perPage": 1000,
             ]
             if let names { variables["names"] = .array(names.map(JSONValue.string)) }
-            let answer = try await answer("RunFiles", WandbDocuments.runFiles, variables)
-            guard let files = answer["project"]["run"]["files"].nonNull else { return urls }
-            for edge in try files["edges"].array() {
-                let node = edge["node"]
-                if let url = node["directUrl"].optionalString { urls[try node["name"].string()] = url }
-            }
-            let page = files["pageInfo"]
-            cursor = page["hasNextPage"].optionalBool == true ? page["endCursor"].optionalString : nil
-        } while cursor != nil
-        return urls
+            return variables
+        } files: { $0["project"]["run"]["files"] }
     }
 
     /// `NotifyScriptableRunAlert`: sends an alert; the server throttles repeats of a title within `waitDuration`.

@@ -70,6 +70,28 @@ public struct WandbAPIClient: Sendable {
     }
 
     /// ``execute(_:)`` with the answer wrapped for field-by-field reading.
+    /// `name → directUrl` over every page of a cursor-paginated `files` connection.
+    /// - Parameters:
+    ///   - variables: the operation's variables for a page, given that page's cursor.
+    ///   - files: where the `files` connection sits in the answer.
+    func directURLs(
+        _ name: String, _ document: String, variables: (String?) -> [String: JSONValue], files: (GraphQLAnswer) -> GraphQLAnswer
+    ) async throws(WandbAPIError) -> [String: String] {
+        var urls: [String: String] = [:]
+        var cursor: String?
+        repeat {
+            let answer = try await answer(name, document, variables(cursor))
+            guard let connection = files(answer).nonNull else { return urls }
+            for edge in try connection["edges"].array() {
+                let node = edge["node"]
+                if let url = node["directUrl"].optionalString { urls[try node["name"].string()] = url }
+            }
+            let page = connection["pageInfo"]
+            cursor = page["hasNextPage"].optionalBool == true ? page["endCursor"].optionalString : nil
+        } while cursor != nil
+        return urls
+    }
+
     func answer(_ name: String, _ document: String, _ variables: [String: JSONValue] = [:]) async throws(WandbAPIError) -> GraphQLAnswer {
         let data = try await execute(GraphQLOperation(name: name, document: document, variables: variables.droppingNulls()))
         return GraphQLAnswer(data, operation: name)
