@@ -100,6 +100,32 @@ struct OnlineRunTests {
         #expect(read["state"] == "finished")
     }
 
+    @Test("the server killed mid-run and started again: the run's rows all arrive, once each")
+    func serverRestart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.appending("server")
+        let first = try CohortServerProcess(dataDirectory: data)
+        let port = try #require(URLComponents(string: first.baseURL)?.port)
+        let run = try await Run.start(project: "restart", dir: directory.path, settings: Self.settings(server: first))
+        let path = try Self.path(of: run.url)
+        for step in 0..<20 { try run.log(["x": Double(step)]) }
+        try await run.flush()
+        try await Task.sleep(for: .milliseconds(500))  // let a request or two reach the first server
+        first.process.send(SIGKILL)
+        _ = try first.process.wait(timeout: .seconds(30))
+        for step in 20..<40 { try run.log(["x": Double(step)]) }  // logged while no server runs
+        try await run.flush()
+        let second = try CohortServerProcess(dataDirectory: data, arguments: ["--port", "\(port)"])
+        defer { _ = try? second.stop() }
+        for step in 40..<60 { try run.log(["x": Double(step)]) }
+        await run.finish()
+        let read = try Self.read(path, server: second, directory: directory)
+        guard read != .null else { return }
+        #expect(read["history"]?.arrayValue?.compactMap { $0["x"]?.number } == (0..<60).map(Double.init))
+        #expect(read["state"] == "finished")
+    }
+
     @Test("cohort sync uploads an offline run; syncing it again sends nothing twice")
     func syncTwice() async throws {
         let directory = try TemporaryDirectory()
