@@ -107,6 +107,8 @@ struct RunReplay {
             if let tags = payload["tags"]?.arrayValue { run.tags = tags.compactMap(\.stringValue) }
         case .resume:
             run.resumeCount += 1
+            // A run resumed from the server's state starts its journal past steps logged elsewhere.
+            if let starting = payload["starting_step"]?.intValue, starting > 0 { run.lastStep = max(run.lastStep ?? -1, starting - 1) }
             pid = payload["pid"]?.intValue.map { Int32(truncatingIfNeeded: $0) }
             host = payload["host"]?.stringValue
             run.state = .running

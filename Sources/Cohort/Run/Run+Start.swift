@@ -68,7 +68,17 @@ extension Run {
         if resolved.mode == .online {
             connection = try await OnlineSession.connect(settings: resolved, logger: resolved.logger)
         }
-        let run = try RunStarter(settings: resolved, config: initialConfig).start()
+        // Online resume of a run this machine has no directory for: continue from the server's state.
+        var serverPoint: ServerResumePoint?
+        if let connection, let id = resolved.runID, let policy = resolved.resume, policy != .auto,
+           RunDirectory.existing(root: resolved.cohortRoot, id: id) == nil {
+            serverPoint = try await OnlineSession.serverResumePoint(id: id, settings: resolved, connection: connection)
+            if serverPoint != nil && policy == .never {
+                throw CohortError(
+                    .runExists, "resume: never was given, but run \"\(id)\" already exists on the server; choose another id or use resume: allow")
+            }
+        }
+        let run = try RunStarter(settings: resolved, config: initialConfig, serverPoint: serverPoint).start()
         if let connection {
             let upsert = RunUpsert(
                 runID: run.id, project: run.project, entity: resolved.entity, displayName: resolved.name, notes: resolved.notes,
@@ -90,6 +100,8 @@ extension Run {
 struct RunStarter {
     let settings: Settings
     let config: [String: JSONValue]
+    /// The server's state of the run to resume, when it is resumed online on a machine without its directory.
+    var serverPoint: ServerResumePoint?
     var logger: Logger { settings.logger }
     /// Where a started run's data goes: online when asked, else offline.
     var runMode: RunMode { settings.mode == .online ? .online : .offline }
@@ -123,11 +135,14 @@ struct RunStarter {
         let runID = id ?? RunID.generate()
         let existing = id.flatMap { RunDirectory.existing(root: root, id: $0) }
 
+        if existing == nil, let serverPoint {
+            return try resumeFromServer(serverPoint, id: runID, root: root, project: project, resumeFile: resumeFile)
+        }
         switch (settings.resume, existing) {
         case (.must, nil):
             throw CohortError(
                 .runNotFound,
-                "resume: must was given, but no run with id \"\(runID)\" exists under \(root); check the id and dir, or use resume: allow")
+                "resume: must was given, but no run with id \"\(runID)\" exists under \(root)\(settings.mode == .online ? " or on the server" : ""); check the id and dir, or use resume: allow")
         case (.never, .some):
             throw CohortError(
                 .runExists,
@@ -158,6 +173,49 @@ struct RunStarter {
         let state = RunMutableState(
             steps: StepStateMachine(startingStep: 0), name: settings.name, notes: settings.notes,
             tags: settings.tags ?? [], config: config)
+        return launch(identity: identity, directory: directory, file: file, engine: engine, clock: clock, state: state)
+    }
+
+    /// Continues, in a new local directory, a run the server holds: its steps, summary and config
+    /// come from the server, and the sender's cursor starts past the server's lines.
+    private func resumeFromServer(
+        _ point: ServerResumePoint, id: String, root: String, project: String, resumeFile: ResumeFile
+    ) throws(CohortError) -> Run {
+        let directory = RunDirectory.new(root: root, id: id, mode: runMode, date: Date())
+        try directory.create()
+        var cursor = SenderCursor()
+        cursor.historyBase = point.historyLines
+        cursor.outputBase = point.outputLines
+        do {
+            try AtomicFile.write(JSONWriter.bytes(cursor.json), to: directory.path + "/" + SenderCursor.fileName)
+        } catch {
+            throw CohortError.storage("cannot write the send cursor of the resumed run: \(error)")
+        }
+        let file = try JournalFile(path: directory.journalPath)
+        let clock = RunClock(runtimeOffset: point.runtime)
+        var mergedConfig = point.config
+        mergedConfig.merge(config) { _, new in new }
+        var engine = RunEngine(logger: logger, restoredSummary: point.summary, config: point.config)
+        var initial = JournalBuffer()
+        initial.append(.runStart, startPayload(id: id, project: project, clock: clock))
+        var payload = startPayload(id: id, project: project, clock: clock)
+        payload["starting_step"] = .int(point.startingStep)
+        payload["runtime"] = .double(point.runtime)
+        initial.append(.resume, payload)
+        for (key, value) in point.summary.sorted(by: { $0.key < $1.key }) {
+            engine.apply(.summaryWrite(path: [key], value: value), journal: &initial)
+        }
+        if !mergedConfig.isEmpty { engine.apply(.config(mergedConfig), journal: &initial) }
+        if let error = file.write(initial.bytes).error { file.close(); throw error }
+        resumeFile.write(id: id)
+        let identity = RunIdentity(
+            id: id, project: project, entity: settings.entity ?? "", group: settings.group ?? "",
+            jobType: settings.jobType ?? "", sweepID: settings.sweepID, startingStep: Int(point.startingStep), resumed: true,
+            mode: runMode, filesDirectory: directory.filesPath, runDirectory: directory.path,
+            journalPath: directory.journalPath)
+        let state = RunMutableState(
+            steps: StepStateMachine(startingStep: point.startingStep), name: settings.name ?? point.name,
+            notes: settings.notes ?? point.notes, tags: settings.tags ?? point.tags, config: mergedConfig)
         return launch(identity: identity, directory: directory, file: file, engine: engine, clock: clock, state: state)
     }
 

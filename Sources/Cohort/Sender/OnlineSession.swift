@@ -63,6 +63,27 @@ final class OnlineSession: Sendable {
         return Connection(http: http, client: client, urls: WandbURLs(baseURL: baseURL), defaultEntity: entity, settings: settings)
     }
 
+    /// What the server holds of the run `id` (W&B's `RunResumeStatus`), for resuming a run whose
+    /// directory is not on this machine; `nil` when the server has no such run.
+    /// - Throws: `CohortError` `.server` when the server cannot answer (resume needs its answer).
+    static func serverResumePoint(id: String, settings: Settings, connection: Connection) async throws(CohortError) -> ServerResumePoint? {
+        let probe = WandbAPIClient(
+            credentials: connection.client.credentials, http: RetryingHTTPClient(client: connection.http, policy: initPolicy(settings)))
+        let state: RunResumeState?
+        do {
+            state = try await probe.runResumeStatus(
+                entity: settings.entity ?? connection.defaultEntity, project: settings.project ?? "uncategorized", run: id)
+        } catch {
+            throw CohortError(.server, "resume: cannot ask the server about run \"\(id)\": \(error)")
+        }
+        guard let state else { return nil }
+        let lastStep = state.lastHistoryRow?["_step"]?.intValue
+        return ServerResumePoint(
+            startingStep: lastStep.map { $0 + 1 } ?? 0, runtime: state.lastHistoryRow?["_runtime"]?.number ?? 0,
+            summary: state.summary, config: state.config, name: state.displayName, notes: state.notes, tags: state.tags,
+            historyLines: state.historyLineCount, outputLines: state.logLineCount)
+    }
+
     /// Retries for calls made while `Run.start` waits: bounded by the init timeout.
     private static func initPolicy(_ settings: Settings) -> RetryPolicy {
         var configuration = RetryPolicy.Configuration()
@@ -161,6 +182,20 @@ final class OnlineSession: Sendable {
         connection.http.shutdown()
         return outcome
     }
+}
+
+/// What the server holds of a run being resumed on a machine that has no directory for it.
+struct ServerResumePoint: Sendable {
+    var startingStep: Int64
+    var runtime: Double
+    var summary: [String: JSONValue]
+    var config: [String: JSONValue]
+    var name: String?
+    var notes: String?
+    var tags: [String]
+    /// History and console lines the server holds: this machine's journal continues after them.
+    var historyLines: Int
+    var outputLines: Int
 }
 
 extension String {

@@ -8,7 +8,12 @@ import CohortModel
 /// the journal is re-read. A cursor that is behind the server (saved just before a crash) only
 /// makes the sender re-send lines at their old offsets, which the server takes as a retry.
 struct SenderCursor: Sendable, Equatable {
-    /// History rows (`wandb-history.jsonl` lines) acknowledged.
+    /// History lines the server held before this run directory's journal began (a run resumed
+    /// online from another machine): the journal's first row goes at this offset.
+    var historyBase = 0
+    /// Console lines the server held before this journal began.
+    var outputBase = 0
+    /// History rows (`wandb-history.jsonl` lines) of this journal acknowledged.
     var historyLines = 0
     /// Console lines (`output.log`) acknowledged.
     var outputLines = 0
@@ -27,6 +32,7 @@ struct SenderCursor: Sendable, Equatable {
     /// The cursor as JSON.
     var json: JSONValue {
         [
+            "history_base": .int(Int64(historyBase)), "output_base": .int(Int64(outputBase)),
             "history_lines": .int(Int64(historyLines)), "output_lines": .int(Int64(outputLines)),
             "uploaded": .object(uploaded.mapValues(JSONValue.string)),
             "completed_finishes": .int(Int64(completedFinishes)), "alerts": .int(Int64(alerts)),
@@ -35,6 +41,8 @@ struct SenderCursor: Sendable, Equatable {
 
     /// Reads a cursor written by `json`; fields that are missing or of the wrong type read as zero.
     init(json: JSONValue) {
+        historyBase = Int(json["history_base"]?.intValue ?? 0)
+        outputBase = Int(json["output_base"]?.intValue ?? 0)
         historyLines = Int(json["history_lines"]?.intValue ?? 0)
         outputLines = Int(json["output_lines"]?.intValue ?? 0)
         completedFinishes = Int(json["completed_finishes"]?.intValue ?? 0)

@@ -19,9 +19,9 @@ extension SenderStateMachine {
             return Array(lines.prefix(count))
         }
         let history = take(&pendingHistory)
-        if !history.isEmpty { request.history = .init(offset: cursor.historyLines, lines: history) }
+        if !history.isEmpty { request.history = .init(offset: cursor.historyBase + cursor.historyLines, lines: history) }
         let output = take(&pendingOutput)
-        if !output.isEmpty { request.output = .init(offset: cursor.outputLines, lines: output) }
+        if !output.isEmpty { request.output = .init(offset: cursor.outputBase + cursor.outputLines, lines: output) }
         if let summary = pendingSummary {
             request.summary = .init(offset: 0, lines: [summary])
             pendingSummary = nil

@@ -126,6 +126,44 @@ struct OnlineRunTests {
         #expect(read["state"] == "finished")
     }
 
+    @Test("resume online on a machine without the run's directory: steps, summary and config continue from the server")
+    func resumeFromServer() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+        defer { _ = try? server.stop() }
+        let first = try await Run.start(
+            project: "resumed", config: ["lr": 0.1], id: "resume01", dir: directory.appending("machine-a"), settings: Self.settings(server: server))
+        let path = try Self.path(of: first.url)
+        for step in 0..<5 { try first.log(["x": Double(step)]) }
+        first.summary["best"] = 7
+        await first.finish(exitCode: 1)
+
+        await #expect {
+            _ = try await Run.start(project: "resumed", id: "resume01", resume: .never, dir: directory.appending("machine-b"), settings: Self.settings(server: server))
+        } throws: { ($0 as? CohortError)?.code == .runExists }
+        await #expect {
+            _ = try await Run.start(project: "resumed", id: "nosuchrun", resume: .must, dir: directory.appending("machine-b"), settings: Self.settings(server: server))
+        } throws: { ($0 as? CohortError)?.code == .runNotFound }
+
+        let second = try await Run.start(
+            project: "resumed", config: ["epochs": 3], id: "resume01", resume: .must, dir: directory.appending("machine-b"),
+            settings: Self.settings(server: server))
+        #expect(second.resumed && second.startingStep == 5 && second.step == 5)
+        #expect(second.summary["best"] == .int(7))
+        #expect(second.config["lr"] == .double(0.1))
+        for step in 5..<8 { try second.log(["x": Double(step)]) }
+        await second.finish()
+
+        let read = try Self.read(path, server: server, directory: directory)
+        guard read != .null else { return }
+        let history = read["history"]?.arrayValue ?? []
+        #expect(history.map { $0["_step"]?.intValue } == (0..<8).map { Int64($0) })
+        #expect(history.compactMap { $0["x"]?.number } == (0..<8).map(Double.init))
+        #expect(read["state"] == "finished" && read["summary"]?["best"]?.number == 7 && read["summary"]?["x"]?.number == 7)
+        #expect(read["config"]?["lr"]?.number == 0.1 && read["config"]?["epochs"]?.intValue == 3)
+    }
+
     @Test("cohort sync uploads an offline run; syncing it again sends nothing twice")
     func syncTwice() async throws {
         let directory = try TemporaryDirectory()

@@ -80,6 +80,20 @@ struct SenderStateMachineTests {
         #expect(batch.history == .init(offset: 2, lines: [#"{"_step":2,"loss":0.5}"#]))
     }
 
+    @Test("a journal that continues a run held by the server sends its lines after the server's")
+    func baseOffsets() throws {
+        var cursor = SenderCursor()
+        cursor.historyBase = 10
+        cursor.outputBase = 4
+        var sender = machine(cursor: cursor)
+        sender.consume([Records.start(), Records.history(10), Records.output("line\n")])
+        let batch = try #require(sender.tick(now: t0).posts.first)
+        #expect(batch.history?.offset == 10 && batch.output?.offset == 4)
+        _ = sender.postSucceeded(stopped: false)
+        sender.consume([Records.history(11)])
+        #expect(try #require(sender.tick(now: t0 + .seconds(5)).posts.first).history?.offset == 11)
+    }
+
     @Test("a cursor survives its JSON round trip")
     func cursorJSON() throws {
         var cursor = SenderCursor()
@@ -87,6 +101,8 @@ struct SenderStateMachineTests {
         cursor.outputLines = 3
         cursor.uploaded = ["a.txt": "1:2"]
         cursor.completedFinishes = 1
+        cursor.historyBase = 5
+        cursor.alerts = 2
         #expect(SenderCursor(json: try JSONParser.parse(JSONWriter.string(cursor.json))) == cursor)
     }
 
