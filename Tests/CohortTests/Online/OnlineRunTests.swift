@@ -74,7 +74,7 @@ struct OnlineRunTests {
         #expect(read["contents"]?["notes.txt"] == "saved with policy now\n")
     }
 
-    @Test("file_stream requests that fail (503) are sent again: every row arrives once")
+    @Test("through a proxy that answers 503, 429 with Retry-After, 500 and 502, resets and stalls: every row arrives once")
     func flakyServer() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -82,8 +82,13 @@ struct OnlineRunTests {
         defer { _ = try? server.stop() }
         let port = try #require(URLComponents(string: server.baseURL)?.port)
         let proxy = try await FaultInjectingProxy.start(upstream: ("127.0.0.1", port))
-        proxy.inject(.respond(503), times: 3, pathPrefix: "/files/")
+        // Every kind of trouble the issue lists, each once or twice, on file_stream and GraphQL.
+        proxy.inject(.respond(503), times: 2, pathPrefix: "/files/")
+        proxy.inject(.respond(429, headers: [("Retry-After", "1")]), times: 1, pathPrefix: "/files/")
         proxy.inject(.closeConnection, times: 1, pathPrefix: "/files/")
+        proxy.inject(.delay(.seconds(2)), times: 1, pathPrefix: "/files/")
+        proxy.inject(.respond(500), times: 1, pathPrefix: "/files/")
+        proxy.inject(.respond(502), times: 1, pathPrefix: "/graphql")
         let run = try await Run.start(project: "flaky", dir: directory.path, settings: Self.settings(server: server, baseURL: proxy.baseURL))
         let path = try Self.path(of: run.url)
         for step in 0..<50 {
@@ -162,6 +167,41 @@ struct OnlineRunTests {
         #expect(history.compactMap { $0["x"]?.number } == (0..<8).map(Double.init))
         #expect(read["state"] == "finished" && read["summary"]?["best"]?.number == 7 && read["summary"]?["x"]?.number == 7)
         #expect(read["config"]?["lr"]?.number == 0.1 && read["config"]?["epochs"]?.intValue == 3)
+    }
+
+    @Test("a run killed with SIGKILL and then synced: the server holds exactly the rows of its journal")
+    func killedThenSynced() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+        defer { _ = try? server.stop() }
+        let runs = directory.appending("runs")
+        let child = try ChildProcess.launch(
+            ChildProcess.product("example-train"), ["--steps", "100000", "--step-delay", "0.001", "--project", "killed"],
+            environment: RunTestEnvironment.childEnvironment(dir: runs, extra: ["COHORT_RUN_ID": "killed01"]))
+        // Wait until rows are in the journal, then kill the process where it stands.
+        let deadline = ContinuousClock.now + .seconds(60)
+        var journal: String?
+        while journal == nil && ContinuousClock.now < deadline {
+            journal = RunSync.runDirectories(under: runs).first.map { $0 + "/run-killed01.journal" }
+            if journal.map({ !FileManager.default.fileExists(atPath: $0) }) ?? true { journal = nil; try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let journalPath = try #require(journal)
+        #expect(child.waitForFile(journalPath, containing: "\"_step\":200"))
+        child.send(SIGKILL)
+        _ = try child.wait(timeout: .seconds(30))
+        let rows = try RunJournal.read(path: journalPath).historyRows
+        #expect(rows.count >= 200)
+
+        let sync = try ChildProcess.run(
+            ChildProcess.product("cohort"), ["sync", "--all", "--dir", runs, "--base-url", server.baseURL, "--api-key", server.adminKey],
+            environment: ["HOME": directory.path])
+        #expect(sync.status == 0 && sync.standardOutput.contains("killed01\tsynced"), "\(sync.standardOutput) \(sync.standardError)")
+        let url = String(sync.standardOutput.split(separator: "\n").first?.split(separator: "\t").last ?? "")
+        let read = try Self.read(try Self.path(of: url), server: server, directory: directory)
+        guard read != .null else { return }
+        let steps = read["history"]?.arrayValue?.compactMap { $0["_step"]?.intValue } ?? []
+        #expect(steps == rows.compactMap { $0["_step"]?.intValue })
     }
 
     @Test("cohort sync uploads an offline run; syncing it again sends nothing twice")
