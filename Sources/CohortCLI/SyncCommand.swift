@@ -49,9 +49,14 @@ struct SyncCommand: ParsableCommand {
             FileHandle.standardError.write(Data("syncing \(directory)\n".utf8))
             do {
                 let snapshot = settings
+                let interactive = isatty(STDERR_FILENO) == 1
                 let result = try BlockingAwait.run { () async throws(CohortError) -> RunSync.Result in
-                    try await RunSync.sync(runDirectory: directory, settings: snapshot)
+                    try await RunSync.sync(runDirectory: directory, settings: snapshot, progressInterval: interactive ? .milliseconds(200) : .seconds(5)) { left in
+                        let line = "  left: \(left.historyLines) history rows, \(left.outputLines) console lines, \(left.files) files"
+                        FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
+                    }
                 }
+                if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 if result.complete {
                     print("\(result.runID)\tsynced\t\(result.url ?? "")")
                 } else {

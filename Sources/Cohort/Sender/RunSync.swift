@@ -26,13 +26,27 @@ public enum RunSync {
         public var url: String?
     }
 
+    /// What is left to send, reported while a sync runs.
+    public struct Progress: Sendable {
+        /// History rows read but not yet acknowledged.
+        public var historyLines: Int
+        /// Console lines read but not yet acknowledged.
+        public var outputLines: Int
+        /// Files waiting for or in upload.
+        public var files: Int
+    }
+
     /// Sends one run directory's journal.
     /// - Parameters:
     ///   - runDirectory: a run directory (holding `run-<id>.journal`).
     ///   - settings: the server (`baseURL`) and key (`apiKey`, else `cohort login`'s netrc entry).
+    ///   - progress: called about every `progressInterval` while the sync runs.
     /// - Throws: `CohortError` `.journal` when the directory holds no journal, `.unauthorized` when
     ///   the key is missing or refused.
-    public static func sync(runDirectory: String, settings: Settings = .fromEnvironment()) async throws(CohortError) -> Result {
+    public static func sync(
+        runDirectory: String, settings: Settings = .fromEnvironment(), progressInterval: Duration = .milliseconds(500),
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) async throws(CohortError) -> Result {
         let journalPath = try journal(in: runDirectory)
         let connection = try await OnlineSession.connect(settings: settings, logger: settings.logger)
         defer { connection.http.shutdown() }
@@ -45,7 +59,22 @@ public enum RunSync {
         let sender = RunSender(
             runDirectory: runDirectory, journalPath: journalPath, backend: backend, runCreated: false,
             configuration: configuration, logger: settings.logger)
-        let outcome = await sender.run()
+        let outcome = await withTaskGroup(of: RunSender.Outcome?.self) { group in
+            group.addTask { await sender.run() }
+            if let progress {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: progressInterval)  // cancelled when the sender is done
+                        let left = sender.unsent
+                        progress(Progress(historyLines: left.historyLines, outputLines: left.outputLines, files: left.files))
+                    }
+                    return nil
+                }
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .interrupted
+        }
         let runID = String(((journalPath as NSString).lastPathComponent).dropFirst("run-".count).dropLast(".journal".count))
         var result = Result(runDirectory: runDirectory, runID: runID, complete: outcome == .complete, problem: nil, url: nil)
         switch outcome {
