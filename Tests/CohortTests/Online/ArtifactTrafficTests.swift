@@ -1,0 +1,68 @@
+import CohortModel
+import CohortTestSupport
+import Foundation
+import Testing
+
+@testable import Cohort
+
+/// What goes over the wire when artifacts are uploaded: a `cohort server` that hands out upload URLs
+/// through a fault-injecting proxy, so every request (GraphQL and PUTs) is seen and can be failed.
+@Suite("Online artifacts: traffic", .serialized)
+struct ArtifactTrafficTests {
+    /// A server whose base URL is a proxy in front of it: start it once for a free port, then again
+    /// on that port with `--base-url` set to the proxy.
+    static func serverBehindProxy(_ directory: TemporaryDirectory) async throws -> (CohortServerProcess, FaultInjectingProxy) {
+        let data = directory.appending("server")
+        let probe = try CohortServerProcess(dataDirectory: data)
+        let port = try #require(URLComponents(string: probe.baseURL)?.port)
+        _ = try probe.stop()
+        let proxy = try await FaultInjectingProxy.start(upstream: ("127.0.0.1", port))
+        let server = try CohortServerProcess(dataDirectory: data, arguments: ["--port", "\(port)", "--base-url", proxy.baseURL])
+        return (server, proxy)
+    }
+
+    @Test("a second version with one file changed PUTs only that file; a part that fails is sent again alone")
+    func onlyChangedFileAndPartRetry() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (server, proxy) = try await Self.serverBehindProxy(directory)
+        defer { _ = try? server.stop() }
+        let big = OnlineArtifactTests.bytes(200_000, seed: 5)
+        let v0: [String: [UInt8]] = ["a.txt": Array("a\n".utf8), "b.txt": Array("b\n".utf8), "big.bin": big]
+        var v1 = v0
+        v1["b.txt"] = Array("b changed\n".utf8)
+        try OnlineArtifactTests.write(v0, under: directory.appending("v0"))
+        try OnlineArtifactTests.write(v1, under: directory.appending("v1"))
+        var settings = OnlineArtifactTests.settings(server, cache: directory.appending("cache"))
+        settings.baseURL = proxy.baseURL
+        settings.artifactMultipartThreshold = 100_000
+        settings.artifactPartBytes = 50_000
+        proxy.inject(.respond(500), times: 1, pathPrefix: "/storage/artifact-parts/")
+
+        let run = try await Run.start(project: "traffic", dir: directory.path, settings: settings)
+        var first = try Artifact(name: "data", type: "dataset")
+        try first.addDirectory(directory.appending("v0"))
+        try run.logArtifact(first)
+        var second = try Artifact(name: "data", type: "dataset")
+        try second.addDirectory(directory.appending("v1"))
+        try run.logArtifact(second)
+        try run.logArtifact(second)  // the same content again: CreateArtifact answers COMMITTED, nothing is sent
+        await run.finish()
+
+        let puts = proxy.requests.filter { $0.method == "PUT" }
+        let filePuts = puts.filter { $0.path.hasPrefix("/storage/artifacts/") }
+        let partPuts = puts.filter { $0.path.hasPrefix("/storage/artifact-parts/") }
+        let manifestPuts = puts.filter { $0.path.hasPrefix("/storage/manifests/") }
+        #expect(filePuts.count == 3, "v0: a.txt and b.txt; v1: only b.txt (\(filePuts.map(\.path)))")
+        #expect(partPuts.count == 5, "big.bin in 4 parts, once, plus the one part that failed (\(partPuts.map(\.path)))")
+        #expect(Set(partPuts.map(\.path)).count == 4)
+        #expect(manifestPuts.count == 2)
+
+        var direct = settings
+        direct.project = "traffic"
+        let (used, root) = try await UsedArtifact.download("data:latest", to: directory.appending("got"), settings: direct)
+        #expect(used.version == "v1")
+        #expect(try OnlineArtifactTests.read(root) == v1)
+        try await proxy.shutdown()
+    }
+}
