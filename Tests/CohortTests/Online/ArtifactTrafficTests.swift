@@ -65,4 +65,34 @@ struct ArtifactTrafficTests {
         #expect(try OnlineArtifactTests.read(root) == v1)
         try await proxy.shutdown()
     }
+
+    @Test("a download whose bytes differ from the manifest is refused and not cached; the next download fetches it again")
+    func corruptDownload() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (server, proxy) = try await Self.serverBehindProxy(directory)
+        defer { _ = try? server.stop() }
+        let files: [String: [UInt8]] = ["only.bin": OnlineArtifactTests.bytes(10_000, seed: 4)]
+        try OnlineArtifactTests.write(files, under: directory.appending("src"))
+        var settings = OnlineArtifactTests.settings(server, cache: directory.appending("cache"))
+        settings.baseURL = proxy.baseURL
+        settings.project = "corrupt"
+        let run = try await Run.start(dir: directory.path, settings: settings)
+        var artifact = try Artifact(name: "blob", type: "dataset")
+        try artifact.addDirectory(directory.appending("src"))
+        try run.logArtifact(artifact)
+        await run.finish()
+
+        proxy.inject(.respond(200, body: "not the bytes"), times: 1, pathPrefix: "/storage/artifacts/")
+        let error = await #expect(throws: CohortError.self) {
+            _ = try await UsedArtifact.download("blob", to: directory.appending("got"), settings: settings)
+        }
+        #expect(error?.code == .checksumMismatch)
+        #expect(error?.message.contains("only.bin") == true)
+        #expect(!FileManager.default.fileExists(atPath: directory.appending("got/only.bin")))
+        #expect(((try? OnlineArtifactTests.read(directory.appending("cache/artifacts/obj"))) ?? [:]).isEmpty)  // nothing cached
+        let (_, root) = try await UsedArtifact.download("blob", to: directory.appending("got"), settings: settings)
+        #expect(try OnlineArtifactTests.read(root) == files)
+        try await proxy.shutdown()
+    }
 }
