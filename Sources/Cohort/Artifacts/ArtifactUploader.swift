@@ -10,8 +10,9 @@ import Logging
 ///
 /// Files of at least `multipartThreshold` bytes go up in parts of `partBytes`, in parallel with the
 /// other uploads; each part is retried on its own, then `CompleteMultipartUploadArtifact` joins them.
-/// Not resumable inside a version: a crash mid-upload starts the version's uploads again (files the
-/// server already stored are skipped by its per-file de-duplication).
+/// With a state path, progress is saved after every accepted `PUT` (`ArtifactUploadState`): an upload
+/// that is interrupted (crash, deadline) resumes with the same pending version and sends only the
+/// files and parts the server has not accepted.
 struct ArtifactUploader: Sendable {
     /// How artifacts are uploaded (`Settings.artifact*` give the values).
     struct Configuration: Sendable, Equatable {
@@ -31,50 +32,59 @@ struct ArtifactUploader: Sendable {
     let configuration: Configuration
     let logger: Logger
 
-    /// One upload: a whole file, or one part of a multipart file.
-    private struct Job: Sendable {
-        var file: Int
-        var region: FileRegion?
-        var part: Int?
-        var url: String
-        var headers: [HTTPHeader]
-    }
+    typealias Job = ArtifactUploadState.Job
 
     /// Uploads and commits `artifact` for `run` in `entity`.
-    func upload(_ artifact: ArtifactRecord, entity: String, run: RunUpsert) async throws(CohortError) {
+    /// - Parameter statePath: where to keep the upload's progress, so a later attempt resumes it
+    ///   (`nil`: start from the beginning each time).
+    func upload(_ artifact: ArtifactRecord, entity: String, run: RunUpsert, statePath: String? = nil) async throws(CohortError) {
         try Artifact.validate(name: artifact.name, type: artifact.type)
         guard !artifact.entries.isEmpty else { throw .invalid("the artifact record of \(artifact.name) holds no entries") }
         let files = artifact.entries.enumerated().filter { $0.element.localPath != nil && $0.element.ref == nil }.map(\.offset)
         for index in files { try Self.check(artifact.entries[index]) }
+        let saved = statePath.flatMap { ArtifactUploadState.load($0, digest: artifact.digest) }
         do {
-            try await uploadChecked(artifact, files: files, entity: entity, run: run)
-        } catch let error as WandbAPIError {
-            throw Self.cohortError(error)
+            var state: ArtifactUploadState
+            if let saved {
+                logger.info("artifact: resuming an interrupted upload", metadata: ["artifact.name": "\(artifact.name)", "accepted": "\(saved.accepted.count)"])
+                state = saved
+            } else {
+                guard let planned = try await plan(artifact, files: files, entity: entity, run: run) else { return }
+                state = planned
+            }
+            if let statePath { state.save(statePath) }
+            try await finish(&state, artifact: artifact, entity: entity, run: run, statePath: statePath)
+            if let statePath { ArtifactUploadState.clear(statePath) }
         } catch {
-            throw error as? CohortError ?? CohortError(.server, "\(error)")
+            let failure = error as? CohortError ?? (error as? WandbAPIError).map(Self.cohortError) ?? CohortError(.server, "\(error)")
+            // A refused resume (expired URLs, a version gone) starts again from the beginning next time.
+            if saved != nil, failure.code != .server, let statePath { ArtifactUploadState.clear(statePath) }
+            throw saved != nil && failure.code == .refused ? CohortError(.server, failure.message) : failure
         }
     }
 
-    private func uploadChecked(_ artifact: ArtifactRecord, files: [Int], entity: String, run: RunUpsert) async throws {
+    /// `CreateArtifact`, the reserved manifest and `CreateArtifactFiles`: the `PUT`s to make, or
+    /// `nil` when the collection already has this content.
+    private func plan(_ artifact: ArtifactRecord, files: [Int], entity: String, run: RunUpsert) async throws -> ArtifactUploadState? {
         let created = try await client.createArtifact(
             ArtifactCreation(
                 entity: entity, project: run.project, type: artifact.type, collection: artifact.name, runID: run.runID,
                 digest: artifact.digest, description: artifact.description, metadata: artifact.metadata, aliases: artifact.aliases))
         guard created.state == .pending else {
             logger.info("artifact: the collection already has this content; nothing uploaded", metadata: ["artifact.name": "\(artifact.name)"])
-            return
+            return nil
         }
         let reserved = try await client.createArtifactManifest(
             artifactID: created.id, baseArtifactID: created.latestArtifactID, entity: entity, project: run.project, run: run.runID,
             digest: "", includeUpload: false)
-        var entries = artifact.entries
-        var jobs: [Job] = []
-        var multipart: [Int: (upload: ArtifactFileUpload, parts: Int)] = [:]
+        var state = ArtifactUploadState(
+            digest: artifact.digest, artifactID: created.id, baseArtifactID: created.latestArtifactID, entries: artifact.entries, jobs: [],
+            multipart: [:])
         for batch in stride(from: 0, to: files.count, by: configuration.filesPerBatch).map({ Array(files[$0..<min($0 + configuration.filesPerBatch, files.count)]) }) {
             var specs: [ArtifactFileSpec] = []
             var regions: [Int: [FileRegion]] = [:]
             for index in batch {
-                let entry = entries[index]
+                let entry = state.entries[index]
                 var spec = ArtifactFileSpec(artifactID: created.id, manifestID: reserved.id, name: entry.path, md5: entry.digest)
                 if let size = entry.size, size >= configuration.multipartThreshold, let path = entry.localPath {
                     let parts = Self.regions(path: path, size: size, partBytes: configuration.partBytes)
@@ -87,76 +97,88 @@ struct ArtifactUploader: Sendable {
             }
             let uploads = try await client.createArtifactFiles(specs)
             for (index, upload) in zip(batch, uploads) {
-                entries[index].birthArtifactID = upload.birthArtifactID
-                guard upload.uploadURL != nil || upload.multipart != nil else { continue }  // the server has these bytes
+                state.entries[index].birthArtifactID = upload.birthArtifactID
                 if let parts = regions[index], let urls = upload.multipart {
-                    multipart[index] = (upload, parts.count)
+                    guard let storagePath = upload.storagePath else {
+                        throw CohortError(.refused, "CreateArtifactFiles gave no storage path for \(state.entries[index].path)")
+                    }
+                    state.multipart[index] = .init(
+                        birthArtifactID: upload.birthArtifactID, storagePath: storagePath, uploadID: urls.uploadID, parts: parts.count)
                     for (number, region) in parts.enumerated() {
                         guard let url = urls.partURLs[number + 1] else {
-                            throw CohortError(.refused, "CreateArtifactFiles gave no URL for part \(number + 1) of \(entries[index].path)")
+                            throw CohortError(.refused, "CreateArtifactFiles gave no URL for part \(number + 1) of \(state.entries[index].path)")
                         }
-                        jobs.append(Job(file: index, region: region, part: number + 1, url: url, headers: []))
+                        state.jobs.append(Job(file: index, part: number + 1, offset: region.offset, length: region.length, url: url, headers: []))
                     }
-                } else if let url = upload.uploadURL {
-                    jobs.append(Job(file: index, url: url, headers: upload.uploadHeaders))
+                } else if let url = upload.uploadURL {  // no URL: the server has these bytes
+                    state.jobs.append(Job(file: index, part: nil, offset: 0, length: state.entries[index].size ?? 0, url: url, headers: upload.uploadHeaders))
                 }
             }
         }
-        let eTags = try await perform(jobs, entries: entries)
-        for (index, file) in multipart.sorted(by: { $0.key < $1.key }) {
-            let tags = eTags[index] ?? [:]
-            guard tags.count == file.parts, let storagePath = file.upload.storagePath, let uploadID = file.upload.multipart?.uploadID else {
-                throw CohortError(.refused, "a part of \(entries[index].path) has no ETag, or the file no storage path")
-            }
-            try await client.completeMultipartUpload(artifactID: file.upload.birthArtifactID, storagePath: storagePath, uploadID: uploadID, parts: tags)
+        return state
+    }
+
+    /// The `PUT`s not accepted yet, the multipart completions, the manifest and the commit.
+    private func finish(_ state: inout ArtifactUploadState, artifact: ArtifactRecord, entity: String, run: RunUpsert, statePath: String?) async throws {
+        try await perform(&state, statePath: statePath)
+        for (index, file) in state.multipart.sorted(by: { $0.key < $1.key }) {
+            var tags: [Int: String] = [:]
+            for (job, eTag) in state.accepted where state.jobs[job].file == index { tags[state.jobs[job].part ?? 0] = eTag }
+            guard tags.count == file.parts else { throw CohortError(.refused, "a part of \(state.entries[index].path) has no ETag") }
+            try await client.completeMultipartUpload(artifactID: file.birthArtifactID, storagePath: file.storagePath, uploadID: file.uploadID, parts: tags)
         }
-        let manifest = JSONWriter.bytes(Artifact.manifest(entries.map { $0.json(includeLocalPath: false) }, paths: entries.map(\.path)))
+        let manifest = JSONWriter.bytes(Artifact.manifest(state.entries.map { $0.json(includeLocalPath: false) }, paths: state.entries.map(\.path)))
         let manifestUpload = try await client.createArtifactManifest(
-            artifactID: created.id, baseArtifactID: created.latestArtifactID, entity: entity, project: run.project, run: run.runID,
+            artifactID: state.artifactID, baseArtifactID: state.baseArtifactID, entity: entity, project: run.project, run: run.runID,
             digest: MD5.hash(manifest).base64, includeUpload: true)
         guard let manifestURL = manifestUpload.uploadURL else {
             throw CohortError(.refused, "CreateArtifactManifest gave no upload URL for the manifest")
         }
         try await client.upload(.bytes(manifest), to: manifestURL, headers: manifestUpload.uploadHeaders)
-        try await client.commitArtifact(id: created.id)
-        logger.info("artifact: committed", metadata: ["artifact.name": "\(artifact.name)", "artifact.files": "\(jobs.count)"])
+        try await client.commitArtifact(id: state.artifactID)
+        logger.info("artifact: committed", metadata: ["artifact.name": "\(artifact.name)", "artifact.puts": "\(state.jobs.count)"])
     }
 
-    /// Runs the uploads, at most `parallelUploads` at once; returns the parts' ETags by file.
-    private func perform(_ jobs: [Job], entries: [ArtifactManifestEntry]) async throws -> [Int: [Int: String]] {
-        try await withThrowingTaskGroup(of: (file: Int, part: Int?, eTag: String?).self) { group in
-            var eTags: [Int: [Int: String]] = [:]
+    /// Runs the `PUT`s the server has not accepted, at most `parallelUploads` at once, saving the
+    /// state after each one it accepts.
+    private func perform(_ state: inout ArtifactUploadState, statePath: String?) async throws {
+        let pending = state.jobs.indices.filter { state.accepted[$0] == nil }
+        let jobs = state.jobs
+        let entries = state.entries
+        try await withThrowingTaskGroup(of: (job: Int, eTag: String).self) { group in
             var next = 0
             var running = 0
-            while next < jobs.count || running > 0 {
-                while next < jobs.count, running < configuration.parallelUploads {
-                    let job = jobs[next]
-                    let path = entries[job.file].localPath ?? ""
+            while next < pending.count || running > 0 {
+                while next < pending.count, running < configuration.parallelUploads {
+                    try Task.checkCancellation()  // a deadline passed: the state says what is left
+                    let index = pending[next]
+                    let path = entries[jobs[index].file].localPath ?? ""
                     next += 1
                     running += 1
-                    group.addTask { try await self.put(job, path: path) }
+                    group.addTask { (index, try await self.put(jobs[index], path: path)) }
                 }
                 guard let result = try await group.next() else { break }
                 running -= 1
-                if let part = result.part, let eTag = result.eTag { eTags[result.file, default: [:]][part] = eTag }
+                state.accepted[result.job] = result.eTag
+                if let statePath { state.save(statePath) }
             }
-            return eTags
         }
     }
 
-    /// One `PUT`; a part is tried up to `partAttempts` times.
-    private func put(_ job: Job, path: String) async throws -> (file: Int, part: Int?, eTag: String?) {
-        guard let region = job.region, let part = job.part else {
+    /// One `PUT`; a part is tried up to `partAttempts` times. Returns the part's ETag ("" for a file).
+    private func put(_ job: Job, path: String) async throws -> String {
+        guard let part = job.part else {
             try await client.upload(.file(path: path), to: job.url, headers: job.headers)
-            return (job.file, nil, nil)
+            return ""
         }
+        let region = FileRegion(path: path, offset: job.offset, length: job.length)
         let md5 = try ArtifactDigest.md5(ofFile: path, offset: region.offset, length: region.length)
         var attempt = 1
         while true {
             do {
                 let receipt = try await client.upload(.region(region), to: job.url, headers: [HTTPHeader("Content-MD5", md5.base64)])
                 guard let eTag = receipt.eTag else { throw CohortError(.refused, "part \(part) was stored without an ETag") }
-                return (job.file, part, eTag)
+                return eTag
             } catch let error as WandbAPIError where attempt < configuration.partAttempts && Self.retryable(error) {
                 attempt += 1
                 logger.warning("artifact: a part failed; trying it again", metadata: ["part": "\(part)", "error": "\(error)"])

@@ -264,7 +264,7 @@ package final class RunSender: Sendable {
     /// Uploads one artifact version; a local problem (a file gone) is logged and never retried.
     private func logArtifact(_ artifact: ArtifactRecord, run: RunUpsert) async -> Event {
         do throws(CohortError) {
-            try await backend.logArtifact(artifact, run: run)
+            try await backend.logArtifact(artifact, run: run, statePath: ArtifactUploadState.path(runDirectory: runDirectory))
             return .artifactLogged(retry: false)
         } catch where error.code == .server {
             logger.warning("sender: an artifact upload failed; it will be tried again", metadata: ["artifact": "\(artifact.name)", "error": "\(error)"])

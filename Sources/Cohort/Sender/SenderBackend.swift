@@ -16,5 +16,6 @@ package protocol SenderBackend: Sendable {
     /// Uploads and commits an artifact version (W&B's `CreateArtifact` … `CommitArtifact`); returns
     /// when the version is committed, or the collection already had one with the same digest.
     /// - Throws: `.server` when it may work later (try again); `.invalidArgument` or `.storage` when it never will.
-    func logArtifact(_ artifact: ArtifactRecord, run: RunUpsert) async throws(CohortError)
+    /// - Parameter statePath: where the upload keeps its progress, so an interrupted upload resumes.
+    func logArtifact(_ artifact: ArtifactRecord, run: RunUpsert, statePath: String?) async throws(CohortError)
 }

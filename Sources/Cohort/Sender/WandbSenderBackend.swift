@@ -23,9 +23,9 @@ final class WandbSenderBackend: SenderBackend {
         self.logger = logger
     }
 
-    func logArtifact(_ artifact: ArtifactRecord, run: RunUpsert) async throws(CohortError) {
+    func logArtifact(_ artifact: ArtifactRecord, run: RunUpsert, statePath: String?) async throws(CohortError) {
         let uploader = ArtifactUploader(client: client, configuration: artifacts, logger: logger)
-        try await uploader.upload(artifact, entity: try entity(of: run), run: run)
+        try await uploader.upload(artifact, entity: try entity(of: run), run: run, statePath: statePath)
     }
 
     func upsertRun(_ run: RunUpsert) async throws(CohortError) {

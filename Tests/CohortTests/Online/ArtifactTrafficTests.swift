@@ -95,4 +95,45 @@ struct ArtifactTrafficTests {
         #expect(try OnlineArtifactTests.read(root) == files)
         try await proxy.shutdown()
     }
+
+    @Test("a multipart upload cut off by the finish deadline resumes at cohort sync with only the parts the server did not accept")
+    func resumeAfterInterruption() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (server, proxy) = try await Self.serverBehindProxy(directory)
+        defer { _ = try? server.stop() }
+        let big = OnlineArtifactTests.bytes(400_000, seed: 8)
+        try OnlineArtifactTests.write(["big.bin": big], under: directory.appending("src"))
+        var settings = OnlineArtifactTests.settings(server, cache: directory.appending("cache"))
+        settings.baseURL = proxy.baseURL
+        settings.project = "resume"
+        settings.artifactMultipartThreshold = 100_000
+        settings.artifactPartBytes = 50_000
+        settings.artifactParallelUploads = 1
+        settings.finishTimeout = .milliseconds(1_500)
+        proxy.inject(.delay(.milliseconds(300)), times: 100, pathPrefix: "/storage/artifact-parts/")
+
+        let run = try await Run.start(dir: directory.path, settings: settings)
+        var artifact = try Artifact(name: "big", type: "model")
+        try artifact.addDirectory(directory.appending("src"))
+        try run.logArtifact(artifact)
+        await run.finish()  // the deadline passes with parts still to send
+        let statePath = ArtifactUploadState.path(runDirectory: run.syncDir)
+        let state = try #require(ArtifactUploadState.load(statePath, digest: artifact.digest), "the interrupted upload left its state")
+        #expect(state.jobs.count == 8)
+        #expect((1..<8).contains(state.accepted.count), "some parts were accepted before the deadline: \(state.accepted.count)")
+        let partsBefore = proxy.requests.filter { $0.method == "PUT" && $0.path.hasPrefix("/storage/artifact-parts/") }.count
+
+        let arguments = ["sync", run.syncDir, "--base-url", proxy.baseURL, "--api-key", server.adminKey]
+        let sync = try ChildProcess.run(ChildProcess.product("cohort"), arguments, environment: ["HOME": directory.path])
+        #expect(sync.status == 0, "\(sync.standardError)")
+        let partsAfter = proxy.requests.filter { $0.method == "PUT" && $0.path.hasPrefix("/storage/artifact-parts/") }.count
+        #expect(partsAfter - partsBefore == 8 - state.accepted.count, "only the parts not accepted were sent again")
+        #expect(!FileManager.default.fileExists(atPath: statePath))
+
+        let (used, root) = try await UsedArtifact.download("big", to: directory.appending("got"), settings: settings)
+        #expect(used.digest == artifact.digest)
+        #expect(try OnlineArtifactTests.read(root) == ["big.bin": big])
+        try await proxy.shutdown()
+    }
 }

@@ -1,5 +1,6 @@
 import CohortModel
 import CohortTransport
+import Foundation
 import Testing
 
 @testable import Cohort
@@ -101,5 +102,28 @@ struct SenderArtifactTests {
         #expect(regions.map(\.offset) == [0, 65_536, 131_072, 196_608, 262_144])
         #expect(regions.last?.length == Int64(37_857))
         #expect(ArtifactUploader.regions(path: "/f", size: 65_536, partBytes: 65_536).count == 1)
+    }
+
+    @Test("an upload's saved state reads back equal, and a state of another version is ignored")
+    func uploadStateRoundTrip() throws {
+        var state = ArtifactUploadState(
+            digest: "d1", artifactID: "A", baseArtifactID: nil,
+            entries: [ArtifactManifestEntry(path: "big.bin", digest: "x==", size: 9, localPath: "/tmp/big.bin", birthArtifactID: "A")],
+            jobs: [
+                .init(file: 0, part: 1, offset: 0, length: 5, url: "http://h/p/1", headers: []),
+                .init(file: 0, part: 2, offset: 5, length: 4, url: "http://h/p/2", headers: [HTTPHeader("Content-MD5", "a:b")]),
+            ],
+            multipart: [0: .init(birthArtifactID: "A", storagePath: "A/abc", uploadID: "u1", parts: 2)])
+        state.accepted[0] = "\"etag1\""
+        #expect(ArtifactUploadState(json: state.json) == state)
+        let directory = FileManager.default.temporaryDirectory.path + "/cohort-state-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }  // cleanup only
+        let path = ArtifactUploadState.path(runDirectory: directory)
+        state.save(path)
+        #expect(ArtifactUploadState.load(path, digest: "d1") == state)
+        #expect(ArtifactUploadState.load(path, digest: "other") == nil)
+        ArtifactUploadState.clear(path)
+        #expect(ArtifactUploadState.load(path, digest: "d1") == nil)
     }
 }
