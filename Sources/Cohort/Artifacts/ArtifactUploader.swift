@@ -83,15 +83,16 @@ struct ArtifactUploader: Sendable {
         for batch in stride(from: 0, to: files.count, by: configuration.filesPerBatch).map({ Array(files[$0..<min($0 + configuration.filesPerBatch, files.count)]) }) {
             var specs: [ArtifactFileSpec] = []
             var regions: [Int: [FileRegion]] = [:]
+            var partMD5s: [Int: [MD5.Digest]] = [:]  // hashed once: for the request and each part's Content-MD5
             for index in batch {
                 let entry = state.entries[index]
                 var spec = ArtifactFileSpec(artifactID: created.id, manifestID: reserved.id, name: entry.path, md5: entry.digest)
                 if let size = entry.size, size >= configuration.multipartThreshold, let path = entry.localPath {
                     let parts = Self.regions(path: path, size: size, partBytes: configuration.partBytes)
                     regions[index] = parts
-                    spec.parts = try parts.enumerated().map { number, region in
-                        ArtifactFileSpec.Part(number: number + 1, hexMD5: try ArtifactDigest.md5(ofFile: path, offset: region.offset, length: region.length).hex)
-                    }
+                    let digests = try parts.map { region in try ArtifactDigest.md5(ofFile: path, offset: region.offset, length: region.length) }
+                    partMD5s[index] = digests
+                    spec.parts = digests.enumerated().map { ArtifactFileSpec.Part(number: $0.offset + 1, hexMD5: $0.element.hex) }
                 }
                 specs.append(spec)
             }
@@ -108,7 +109,8 @@ struct ArtifactUploader: Sendable {
                         guard let url = urls.partURLs[number + 1] else {
                             throw CohortError(.refused, "CreateArtifactFiles gave no URL for part \(number + 1) of \(state.entries[index].path)")
                         }
-                        state.jobs.append(Job(file: index, part: number + 1, offset: region.offset, length: region.length, url: url, headers: []))
+                        let contentMD5 = partMD5s[index].map { [HTTPHeader("Content-MD5", $0[number].base64)] } ?? []
+                        state.jobs.append(Job(file: index, part: number + 1, offset: region.offset, length: region.length, url: url, headers: contentMD5))
                     }
                 } else if let url = upload.uploadURL {  // no URL: the server has these bytes
                     state.jobs.append(Job(file: index, part: nil, offset: 0, length: state.entries[index].size ?? 0, url: url, headers: upload.uploadHeaders))
@@ -172,11 +174,14 @@ struct ArtifactUploader: Sendable {
             return ""
         }
         let region = FileRegion(path: path, offset: job.offset, length: job.length)
-        let md5 = try ArtifactDigest.md5(ofFile: path, offset: region.offset, length: region.length)
+        var headers = job.headers
+        if headers.isEmpty {
+            headers = [HTTPHeader("Content-MD5", try ArtifactDigest.md5(ofFile: path, offset: region.offset, length: region.length).base64)]
+        }
         var attempt = 1
         while true {
             do {
-                let receipt = try await client.upload(.region(region), to: job.url, headers: [HTTPHeader("Content-MD5", md5.base64)])
+                let receipt = try await client.upload(.region(region), to: job.url, headers: headers)
                 guard let eTag = receipt.eTag else { throw CohortError(.refused, "part \(part) was stored without an ETag") }
                 return eTag
             } catch let error as WandbAPIError where attempt < configuration.partAttempts && Self.retryable(error) {
