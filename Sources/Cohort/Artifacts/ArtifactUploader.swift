@@ -90,7 +90,9 @@ struct ArtifactUploader: Sendable {
                 if let size = entry.size, size >= configuration.multipartThreshold, let path = entry.localPath {
                     let parts = Self.regions(path: path, size: size, partBytes: configuration.partBytes)
                     regions[index] = parts
-                    let digests = try parts.map { region in try ArtifactDigest.md5(ofFile: path, offset: region.offset, length: region.length) }
+                    let digests = try await OffPool.run { () throws(WandbAPIError) -> [MD5.Digest] in
+                        try parts.map { region throws(WandbAPIError) in try ArtifactDigest.md5(ofFile: path, offset: region.offset, length: region.length) }
+                    }
                     partMD5s[index] = digests
                     spec.parts = digests.enumerated().map { ArtifactFileSpec.Part(number: $0.offset + 1, hexMD5: $0.element.hex) }
                 }
@@ -176,7 +178,8 @@ struct ArtifactUploader: Sendable {
         let region = FileRegion(path: path, offset: job.offset, length: job.length)
         var headers = job.headers
         if headers.isEmpty {
-            headers = [HTTPHeader("Content-MD5", try ArtifactDigest.md5(ofFile: path, offset: region.offset, length: region.length).base64)]
+            let md5 = try await OffPool.run { () throws(WandbAPIError) in try ArtifactDigest.md5(ofFile: path, offset: region.offset, length: region.length) }
+            headers = [HTTPHeader("Content-MD5", md5.base64)]
         }
         var attempt = 1
         while true {

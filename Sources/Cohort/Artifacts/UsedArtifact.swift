@@ -123,11 +123,12 @@ public struct UsedArtifact: Sendable {
         let target = root + "/" + (try Artifact.entryPath(entry.path))
         if let ref = entry.ref {
             guard ref.hasPrefix("file://") else { return }  // remote references stay remote
-            try ArtifactCache.copy(String(ref.dropFirst("file://".count)), to: target)
+            let source = String(ref.dropFirst("file://".count))
+            try await OffPool.run { () throws(CohortError) in try ArtifactCache.copy(source, to: target) }
             return
         }
         if let cached = cache.file(md5: entry.digest, size: entry.size) {
-            try ArtifactCache.copy(cached, to: target)
+            try await OffPool.run { () throws(CohortError) in try ArtifactCache.copy(cached, to: target) }
             return
         }
         guard let url else { throw CohortError(.refused, "the server gives no download URL for \(entry.path) of \(name):\(version)") }
@@ -138,8 +139,11 @@ public struct UsedArtifact: Sendable {
             try? FileManager.default.removeItem(atPath: temporary)  // a partial download is useless
             throw ArtifactUploader.cohortError(error)
         }
-        let cached = try cache.insert(temporary, md5: entry.digest, what: "\(entry.path) of \(name):\(version)")
-        try ArtifactCache.copy(cached, to: target)
+        let (cache, digest, what) = (self.cache, entry.digest, "\(entry.path) of \(name):\(version)")
+        try await OffPool.run { () throws(CohortError) in
+            let cached = try cache.insert(temporary, md5: digest, what: what)
+            try ArtifactCache.copy(cached, to: target)
+        }
     }
 }
 
