@@ -12,6 +12,6 @@ struct CohortCommand: ParsableCommand {
         commandName: "cohort",
         abstract: "Track training runs with the W&B Run API, built for distributed training.",
         version: "cohort \(CohortVersion.current) (\(CurlLibrary.versionDescription))",
-        subcommands: [RunsCommand.self, LaunchCommand.self, GroupCommand.self, ServerCommand.self, SyncCommand.self, LoginCommand.self]
+        subcommands: [RunsCommand.self, LaunchCommand.self, GroupCommand.self, ServerCommand.self, SyncCommand.self, LoginCommand.self, ArtifactCommand.self]
     )
 }

@@ -111,7 +111,8 @@ final class OnlineSession: Sendable {
         configuration.machine.batchInterval = connection.settings.fileStreamInterval
         let sender = RunSender(
             runDirectory: run.syncDir, journalPath: run.journalPath,
-            backend: WandbSenderBackend(client: connection.client, entity: entity), runCreated: created,
+            backend: WandbSenderBackend(client: connection.client, entity: entity, artifacts: connection.settings.artifactUpload, logger: logger),
+            runCreated: created,
             configuration: configuration, logger: logger)
         return OnlineSession(connection: connection, sender: sender, entity: entity)
     }

@@ -97,6 +97,8 @@ package final class RunSender: Sendable {
         case posted(stopped: Bool?)
         case uploaded(path: String, fingerprint: String?, failed: Bool)
         case alerted
+        /// An artifact ended: on the server or given up on (`retry` false), or to send again.
+        case artifactLogged(retry: Bool)
     }
 
     /// Sends until the run is complete on the server or the task is cancelled.
@@ -131,6 +133,14 @@ package final class RunSender: Sendable {
                     if let stopped { actions += machine.postSucceeded(stopped: stopped) } else { machine.postFailed(now: now) }
                 case .alerted:
                     actions += machine.alertDone()
+                case .artifactLogged(let retry):
+                    if retry {
+                        failures += 1
+                        machine.artifactFailed(now: now)
+                    } else {
+                        failures = 0
+                        actions += machine.artifactDone()
+                    }
                 case .uploaded(let path, let fingerprint, let failed):
                     uploadsRunning -= 1
                     if failed { failures += 1 }
@@ -176,6 +186,9 @@ package final class RunSender: Sendable {
                             }
                             return .alerted
                         }
+                    case .logArtifact(let artifact):
+                        guard let run = machine.run else { continue }
+                        group.addTask { await self.logArtifact(artifact, run: run) }
                     case .upload(let paths):
                         uploadQueue += paths
                     case .persist(let cursor):
@@ -245,6 +258,20 @@ package final class RunSender: Sendable {
         } catch {
             logger.warning("sender: a run file upload failed; it will be tried again", metadata: ["file": "\(path)", "error": "\(error)"])
             return .uploaded(path: path, fingerprint: nil, failed: true)
+        }
+    }
+
+    /// Uploads one artifact version; a local problem (a file gone) is logged and never retried.
+    private func logArtifact(_ artifact: ArtifactRecord, run: RunUpsert) async -> Event {
+        do throws(CohortError) {
+            try await backend.logArtifact(artifact, run: run, statePath: ArtifactUploadState.path(runDirectory: runDirectory))
+            return .artifactLogged(retry: false)
+        } catch where error.code == .server {
+            logger.warning("sender: an artifact upload failed; it will be tried again", metadata: ["artifact": "\(artifact.name)", "error": "\(error)"])
+            return .artifactLogged(retry: true)
+        } catch {
+            logger.error("sender: an artifact cannot be uploaded and is skipped", metadata: ["artifact": "\(artifact.name)", "error": "\(error)"])
+            return .artifactLogged(retry: false)
         }
     }
 

@@ -50,7 +50,8 @@ public enum RunSync {
         let journalPath = try journal(in: runDirectory)
         let connection = try await OnlineSession.connect(settings: settings, logger: settings.logger)
         defer { connection.http.shutdown() }
-        let backend = WandbSenderBackend(client: connection.client, entity: settings.entity ?? connection.defaultEntity)
+        let backend = WandbSenderBackend(
+            client: connection.client, entity: settings.entity ?? connection.defaultEntity, artifacts: settings.artifactUpload)
         var configuration = RunSender.Configuration()
         configuration.journalIsFinal = true
         configuration.maximumConsecutiveFailures = 3

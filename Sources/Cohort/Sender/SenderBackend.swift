@@ -13,4 +13,9 @@ package protocol SenderBackend: Sendable {
     func uploadRunFile(path: String, localPath: String, run: RunUpsert) async throws(CohortError)
     /// Sends an alert (W&B's `NotifyScriptableRunAlert`).
     func sendAlert(_ alert: SenderStateMachine.AlertRequest, run: RunUpsert) async throws(CohortError)
+    /// Uploads and commits an artifact version (W&B's `CreateArtifact` … `CommitArtifact`); returns
+    /// when the version is committed, or the collection already had one with the same digest.
+    /// - Throws: `.server` when it may work later (try again); `.invalidArgument` or `.storage` when it never will.
+    /// - Parameter statePath: where the upload keeps its progress, so an interrupted upload resumes.
+    func logArtifact(_ artifact: ArtifactRecord, run: RunUpsert, statePath: String?) async throws(CohortError)
 }

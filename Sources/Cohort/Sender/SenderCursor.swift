@@ -23,6 +23,8 @@ struct SenderCursor: Sendable, Equatable {
     var completedFinishes = 0
     /// Alerts handed to the server (sent, or given up on after the retries).
     var alerts = 0
+    /// Artifact records whose version is on the server (committed, or already stored), or given up on.
+    var artifacts = 0
 
     /// The file name of the cursor inside the run directory.
     static let fileName = "cohort-sender.json"
@@ -36,6 +38,7 @@ struct SenderCursor: Sendable, Equatable {
             "history_lines": .int(Int64(historyLines)), "output_lines": .int(Int64(outputLines)),
             "uploaded": .object(uploaded.mapValues(JSONValue.string)),
             "completed_finishes": .int(Int64(completedFinishes)), "alerts": .int(Int64(alerts)),
+            "artifacts": .int(Int64(artifacts)),
         ]
     }
 
@@ -47,6 +50,7 @@ struct SenderCursor: Sendable, Equatable {
         outputLines = Int(json["output_lines"]?.intValue ?? 0)
         completedFinishes = Int(json["completed_finishes"]?.intValue ?? 0)
         alerts = Int(json["alerts"]?.intValue ?? 0)
+        artifacts = Int(json["artifacts"]?.intValue ?? 0)
         for (path, fingerprint) in json["uploaded"]?.objectValue ?? [:] {
             if let fingerprint = fingerprint.stringValue { uploaded[path] = fingerprint }
         }

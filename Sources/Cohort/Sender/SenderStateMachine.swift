@@ -16,8 +16,10 @@ import CohortModel
 ///   is tried again after `retryDelay`; nothing is dropped.
 /// - Run files: `now` files are uploaded once, `live` files whenever they change (checked every
 ///   `batchInterval`) and at the end, `end` files and the run's own files at the end.
+/// - Artifacts are uploaded one at a time in journal order, each once (`cursor.artifacts`); one that
+///   failed is tried again after `retryDelay`.
 /// - The final request (`complete` + exit code) goes out when the journal's last finish record has
-///   been read, every line before it is acknowledged and no upload is running.
+///   been read, every line before it is acknowledged and no upload or artifact is running.
 package struct SenderStateMachine: Sendable {
     /// Timing and size limits, with the documented defaults.
     package struct Configuration: Sendable {
@@ -47,6 +49,9 @@ package struct SenderStateMachine: Sendable {
         case upload([String])
         /// Send an alert; report `alertDone()` (sent, or given up on: alerts are never retried forever).
         case sendAlert(AlertRequest)
+        /// Upload an artifact version; report `artifactDone()` (committed, already stored, or given up
+        /// on for good) or `artifactFailed(now:)` (try again later).
+        case logArtifact(ArtifactRecord)
         /// Save the cursor (after an acknowledgement).
         case persist(SenderCursor)
         /// The server asked the run to stop (`{"stopped": true}`); said once.
@@ -87,6 +92,9 @@ package struct SenderStateMachine: Sendable {
     var alertsSeen = 0
     var pendingAlerts: [AlertRequest] = []
     var alertInFlight = false
+    var artifactsSeen = 0
+    var pendingArtifacts: [ArtifactRecord] = []
+    var artifactInFlight: ArtifactRecord?
     var pendingBytes = 0
     var console = ConsoleLines()
 
@@ -129,7 +137,7 @@ package struct SenderStateMachine: Sendable {
     var unsent: (historyLines: Int, outputLines: Int, files: Int, final: Bool) {
         (pendingHistory.count + (inFlight?.history?.lines.count ?? 0),
          pendingOutput.count + (inFlight?.output?.lines.count ?? 0),
-         uploadsInFlight.count + uploadsWanted.count, !isDone)
+         uploadsInFlight.count + uploadsWanted.count + pendingArtifacts.count + (artifactInFlight == nil ? 0 : 1), !isDone)
     }
 
     /// Whether the owner should read more of the journal now.
@@ -198,7 +206,12 @@ package struct SenderStateMachine: Sendable {
                     title: payload["title"]?.stringValue ?? "", text: payload["text"]?.stringValue ?? "",
                     level: payload["level"]?.stringValue ?? "INFO", waitDurationMilliseconds: payload["wait_duration_ms"]?.intValue ?? 60_000))
             }
-        case .summaryUpdate, .metric, .artifact, .groupEvent, .unknown:
+        case .artifact:
+            artifactsSeen += 1
+            // An unreadable record reads as an empty one, which the backend refuses for good: it is
+            // given up on in its turn, so the count stays in step with the journal.
+            if artifactsSeen > cursor.artifacts { pendingArtifacts.append(ArtifactRecord(json: payload)) }
+        case .summaryUpdate, .metric, .groupEvent, .unknown:
             break  // the summary snapshots carry the summary; the rest is not streamed
         }
     }
@@ -265,6 +278,23 @@ package struct SenderStateMachine: Sendable {
         return [.persist(cursor)]
     }
 
+    /// The artifact in flight is on the server (or was given up on for good): never sent again.
+    mutating func artifactDone() -> [Action] {
+        guard artifactInFlight != nil else { return [] }
+        artifactInFlight = nil
+        cursor.artifacts += 1
+        return [.persist(cursor)]
+    }
+
+    /// The artifact in flight failed (the server could not be reached): it is sent again after
+    /// `retryDelay`, before any later artifact.
+    mutating func artifactFailed(now: ContinuousClock.Instant) {
+        guard let artifact = artifactInFlight else { return }
+        artifactInFlight = nil
+        pendingArtifacts.insert(artifact, at: 0)
+        retryAfter = now + configuration.retryDelay
+    }
+
     mutating func uploadFinished(_ path: String, fingerprint: String) -> [Action] {
         uploadsInFlight.remove(path)
         cursor.uploaded[path] = fingerprint
@@ -300,6 +330,11 @@ package struct SenderStateMachine: Sendable {
             alertInFlight = true
             actions.append(.sendAlert(pendingAlerts.removeFirst()))
         }
+        if artifactInFlight == nil, !pendingArtifacts.isEmpty {
+            let artifact = pendingArtifacts.removeFirst()
+            artifactInFlight = artifact
+            actions.append(.logArtifact(artifact))
+        }
         actions += uploads(now: now)
         if let request = nextRequest(now: now) {
             inFlight = request
@@ -317,7 +352,7 @@ package struct SenderStateMachine: Sendable {
     var nothingLeft: Bool {
         guard caughtUp, runCreated, inFlight == nil, !upsertPending, !upsertInFlight, uploadsInFlight.isEmpty,
               uploadsWanted.isEmpty, pendingHistory.isEmpty, pendingOutput.isEmpty, pendingSummary == nil,
-              pendingUploaded.isEmpty, !pendingPreempting, pendingAlerts.isEmpty, !alertInFlight
+              pendingUploaded.isEmpty, !pendingPreempting, pendingAlerts.isEmpty, !alertInFlight, !artifactsBusy
         else { return false }
         if finishedWith != nil { return finishesSeen <= cursor.completedFinishes }
         return journalFinal && endUploadsRequested
@@ -340,6 +375,9 @@ package struct SenderStateMachine: Sendable {
         return [.upload(paths)]
     }
 
+    /// An artifact is waiting or being uploaded (the final request waits for it, as W&B's does).
+    private var artifactsBusy: Bool { artifactInFlight != nil || !pendingArtifacts.isEmpty }
+
     /// The journal ended with a finish record that was read to its end.
     var finishing: Bool { finishedWith != nil && caughtUp && finishesSeen > cursor.completedFinishes }
 
@@ -354,14 +392,14 @@ package struct SenderStateMachine: Sendable {
         let full = pendingBytes >= configuration.maximumRequestBytes
         if hasData && (due || full || finishing || journalFinal) {
             var request = takeBatch()
-            if finishing && pendingBytes == 0 && pendingHistory.isEmpty && pendingOutput.isEmpty && uploadsInFlight.isEmpty {
+            if finishing && pendingBytes == 0 && pendingHistory.isEmpty && pendingOutput.isEmpty && uploadsInFlight.isEmpty && !artifactsBusy {
                 request.complete = true
                 request.exitCode = finishedWith
                 finalInFlight = true
             }
             return request
         }
-        if finishing && uploadsInFlight.isEmpty {
+        if finishing && uploadsInFlight.isEmpty && !artifactsBusy {
             var request = FileStreamRequest()
             request.complete = true
             request.exitCode = finishedWith

@@ -1,5 +1,6 @@
 import CohortModel
 import CohortTransport
+import Logging
 import Synchronization
 
 /// The sender's server: CohortTransport's W&B API client (libcurl, the transport's retry policy).
@@ -11,9 +12,20 @@ final class WandbSenderBackend: SenderBackend {
     /// The entity the run is in, once known.
     var entity: String? { resolvedEntity.withLock { $0 } }
 
-    init(client: WandbAPIClient, entity: String?) {
+    /// How artifacts are uploaded.
+    let artifacts: ArtifactUploader.Configuration
+    let logger: Logger
+
+    init(client: WandbAPIClient, entity: String?, artifacts: ArtifactUploader.Configuration = .init(), logger: Logger = Logger(label: "cohort.sender")) {
         self.client = client
         self.resolvedEntity = Mutex(entity)
+        self.artifacts = artifacts
+        self.logger = logger
+    }
+
+    func logArtifact(_ artifact: ArtifactRecord, run: RunUpsert, statePath: String?) async throws(CohortError) {
+        let uploader = ArtifactUploader(client: client, configuration: artifacts, logger: logger)
+        try await uploader.upload(artifact, entity: try entity(of: run), run: run, statePath: statePath)
     }
 
     func upsertRun(_ run: RunUpsert) async throws(CohortError) {

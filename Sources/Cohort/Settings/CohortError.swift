@@ -29,6 +29,14 @@ public struct CohortError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let unauthorized = Code(name: "unauthorized")
         /// The server refused a request for good, or could not be reached after the retries.
         public static let server = Code(name: "server")
+        /// The server refused a request for good: sending it again would not help.
+        public static let refused = Code(name: "refused")
+        /// The operation needs a run in online mode (`useArtifact`).
+        public static let needsOnline = Code(name: "needsOnline")
+        /// No artifact version has that name and alias.
+        public static let artifactNotFound = Code(name: "artifactNotFound")
+        /// A downloaded file's checksum differs from the manifest's: the copy was not kept.
+        public static let checksumMismatch = Code(name: "checksumMismatch")
     }
 
     /// The family of the error.

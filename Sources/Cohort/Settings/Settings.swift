@@ -64,6 +64,17 @@ public struct Settings: Sendable {
     public var finishAtExit: Bool = true
     /// How often `live` saved files are checked for changes (`COHORT_LIVE_POLL_MS`, default 500 ms).
     public var livePollInterval: Duration = .milliseconds(500)
+    /// Artifact files of at least this many bytes are uploaded in parallel parts
+    /// (`COHORT_ARTIFACT_MULTIPART_THRESHOLD_BYTES`, default 2 GiB, W&B's threshold).
+    public var artifactMultipartThreshold: Int64 = 2 << 30
+    /// The size of each part of a multipart artifact upload, the last holding the rest
+    /// (`COHORT_ARTIFACT_PART_BYTES`, default 100 MiB, W&B's part size; at least 1 byte).
+    public var artifactPartBytes: Int64 = 100 << 20
+    /// The most artifact uploads (files or parts) at once (`COHORT_ARTIFACT_PARALLEL_UPLOADS`, default 8).
+    public var artifactParallelUploads: Int = 8
+    /// Where downloaded artifact files are cached by MD5 (`COHORT_CACHE_DIR`; default
+    /// `~/.cache/cohort`); files go under `<cacheDir>/artifacts/`.
+    public var cacheDir: String?
     /// What the launcher (torchrun, mpirun, srun, …) told this process, from `Launch.detect()`.
     /// When it places the process in a multi-rank job or a Slurm array, the run joins the job's group
     /// as `<group>-rank<N>` (or `-fold<N>`) with an id derived from both, so a restarted job resumes
@@ -126,6 +137,12 @@ public struct Settings: Sendable {
             settings.livePollInterval = .milliseconds(milliseconds)
         }
         if let flag = reader.bool("GROUP_LINK") { settings.groupLink = flag }
+        if let bytes = reader.integer("ARTIFACT_MULTIPART_THRESHOLD_BYTES", cohortOnly: true), bytes > 0 {
+            settings.artifactMultipartThreshold = Int64(bytes)
+        }
+        if let bytes = reader.integer("ARTIFACT_PART_BYTES", cohortOnly: true), bytes > 0 { settings.artifactPartBytes = Int64(bytes) }
+        if let count = reader.integer("ARTIFACT_PARALLEL_UPLOADS", cohortOnly: true), count > 0 { settings.artifactParallelUploads = count }
+        settings.cacheDir = reader.string("CACHE_DIR", cohortOnly: true)
         settings.groupLinkOptions = GroupLinkOptions(reader: reader)
         settings.launch = Launch.detect(environment)
         return settings
@@ -157,6 +174,18 @@ extension Settings {
         let currentDirectory = FileManager.default.currentDirectoryPath
         let base = dir.map { $0.hasPrefix("/") ? $0 : currentDirectory + "/" + $0 } ?? currentDirectory
         return SavePath.normalize(base) + "/cohort"
+    }
+
+    /// `<cacheDir>/artifacts` (default `~/.cache/cohort/artifacts`): downloaded artifact files by MD5.
+    var artifactCacheDirectory: String {
+        let root = cacheDir ?? (FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/cohort")
+        return SavePath.normalize(root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root) + "/artifacts"
+    }
+
+    /// How the sender uploads artifacts.
+    var artifactUpload: ArtifactUploader.Configuration {
+        ArtifactUploader.Configuration(
+            multipartThreshold: artifactMultipartThreshold, partBytes: max(1, artifactPartBytes), parallelUploads: max(1, artifactParallelUploads))
     }
 }
 

@@ -1,0 +1,176 @@
+import CohortModel
+import CohortTransport
+import Foundation
+
+/// A committed artifact version read from the server, as returned by `run.useArtifact`.
+///
+/// `download(to:)` fetches the manifest and the files into the local cache (by MD5, so a file that
+/// is already there is not fetched again), checks each file's MD5 and copies the files into a
+/// directory. Download before `finish`: the run's connection closes then.
+public struct UsedArtifact: Sendable {
+    /// The version's id on the server.
+    public let id: String
+    /// The collection name.
+    public let name: String
+    /// The artifact type.
+    public let type: String?
+    /// `vN`.
+    public let version: String
+    /// The manifest digest.
+    public let digest: String
+    /// The version's aliases (`latest`, `v0`, user aliases).
+    public let aliases: [String]
+    /// The entity and project the artifact is in.
+    public let entity: String
+    public let project: String
+
+    let client: WandbAPIClient
+    let manifestURL: String?
+    let cache: ArtifactCache
+
+    /// Resolves `name` (`[entity/][project/]collection[:alias]`) to a committed version.
+    static func resolve(
+        _ name: String, entity: String, project: String, client: WandbAPIClient, cacheDirectory: String
+    ) async throws(CohortError) -> UsedArtifact {
+        var parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let last = parts.removeLast()
+        let artifactProject = parts.popLast() ?? project
+        let artifactEntity = parts.popLast() ?? entity
+        guard parts.isEmpty, !last.isEmpty else { throw .invalid("\"\(name)\" is not an artifact name: use name:alias, project/name:alias or entity/project/name:alias") }
+        let (collection, alias) = last.contains(":")
+            ? (String(last[..<last.lastIndex(of: ":")!]), String(last[last.index(after: last.lastIndex(of: ":")!)...]))  // contains(":") checked
+            : (last, "latest")
+        try Artifact.validate(name: collection, type: "any")
+        let found: ArtifactVersion?
+        do {
+            found = try await client.artifact(entity: artifactEntity, project: artifactProject, name: "\(collection):\(alias)")
+        } catch {
+            throw ArtifactUploader.cohortError(error)
+        }
+        guard let version = found, version.state == .committed, let index = version.versionIndex else {
+            throw CohortError(.artifactNotFound, "no committed artifact \(collection):\(alias) in \(artifactEntity)/\(artifactProject); check the name and alias")
+        }
+        return UsedArtifact(
+            id: version.id, name: collection, type: version.type, version: "v\(index)", digest: version.digest, aliases: version.aliases,
+            entity: artifactEntity, project: artifactProject, client: client, manifestURL: version.manifestURL,
+            cache: ArtifactCache(directory: cacheDirectory))
+    }
+
+    /// The version's manifest entries by path.
+    /// - Throws: `CohortError` `.server` when the manifest cannot be fetched.
+    public func entries() async throws(CohortError) -> [String: ArtifactManifestEntry] {
+        guard let manifestURL else { throw CohortError(.refused, "the server gives no manifest URL for \(name):\(version)") }
+        let manifest: JSONValue
+        do {
+            manifest = try await client.downloadManifest(from: manifestURL)
+        } catch {
+            throw ArtifactUploader.cohortError(error)
+        }
+        var entries: [String: ArtifactManifestEntry] = [:]
+        for (path, json) in manifest["contents"]?.objectValue ?? [:] {
+            entries[path] = ArtifactManifestEntry(path: path, json: json)
+        }
+        return entries
+    }
+
+    /// Downloads the version's files into `root` (default `./artifacts/<name>:<version>`), through
+    /// the cache; returns `root`. `file://` references are copied from where they point;
+    /// `http(s)://` and `s3://` references are not fetched.
+    /// - Parameters:
+    ///   - root: the destination directory; created when missing; files in it are replaced.
+    ///   - progress: called after each file with the files done and the total.
+    /// - Throws: `CohortError` `.checksumMismatch` when a file arrives different from the manifest
+    ///   (the copy is not kept), `.server` when the server cannot be reached, `.storage` for local
+    ///   write failures.
+    @discardableResult
+    public func download(to root: String? = nil, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws(CohortError) -> String {
+        let destination = Artifact.absolute(root ?? "artifacts/\(name):\(version)")
+        let entries = try await entries()
+        let urls: [String: String]
+        do {
+            urls = try await client.artifactFileURLs(entity: entity, project: project, collection: name, alias: version)
+        } catch {
+            throw ArtifactUploader.cohortError(error)
+        }
+        let files = entries.values.sorted { $0.path < $1.path }
+        let total = files.count
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var done = 0
+                var running = 0
+                var next = 0
+                while next < files.count || running > 0 {
+                    while next < files.count, running < 8 {
+                        let entry = files[next]
+                        next += 1
+                        running += 1
+                        group.addTask { try await self.fetch(entry, url: urls[entry.path], into: destination) }
+                    }
+                    guard (try await group.next()) != nil else { break }
+                    running -= 1
+                    done += 1
+                    progress?(done, total)
+                }
+            }
+        } catch {
+            throw error as? CohortError ?? CohortError(.storage, "\(error)")
+        }
+        return destination
+    }
+
+    /// One entry: from the cache, or fetched into it and checked, then copied to the destination.
+    private func fetch(_ entry: ArtifactManifestEntry, url: String?, into root: String) async throws(CohortError) {
+        let target = root + "/" + (try Artifact.entryPath(entry.path))
+        if let ref = entry.ref {
+            guard ref.hasPrefix("file://") else { return }  // remote references stay remote
+            let source = String(ref.dropFirst("file://".count))
+            try await OffPool.run { () throws(CohortError) in try ArtifactCache.copy(source, to: target) }
+            return
+        }
+        if let cached = cache.file(md5: entry.digest, size: entry.size) {
+            try await OffPool.run { () throws(CohortError) in try ArtifactCache.copy(cached, to: target) }
+            return
+        }
+        guard let url else { throw CohortError(.refused, "the server gives no download URL for \(entry.path) of \(name):\(version)") }
+        let temporary = try cache.temporaryPath()
+        do {
+            _ = try await client.download(from: url, to: temporary)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)  // a partial download is useless
+            throw ArtifactUploader.cohortError(error)
+        }
+        let (cache, digest, what) = (self.cache, entry.digest, "\(entry.path) of \(name):\(version)")
+        try await OffPool.run { () throws(CohortError) in
+            let cached = try cache.insert(temporary, md5: digest, what: what)
+            try ArtifactCache.copy(cached, to: target)
+        }
+    }
+}
+
+extension UsedArtifact {
+    /// Downloads a version without a run, as `cohort artifact get` does (W&B's
+    /// `wandb.Api().artifact(name).download()`): nothing is recorded as a use.
+    /// - Parameters:
+    ///   - name: `[entity/][project/]name[:alias]`; the project defaults to `settings.project`, the
+    ///     entity to `settings.entity` or the key's.
+    ///   - root: the destination (default `./artifacts/<name>:<version>`).
+    ///   - settings: the server, key and cache.
+    ///   - progress: called after each file with the files done and the total.
+    /// - Returns: the version and the directory that holds its files.
+    /// - Throws: `CohortError` as `Run.useArtifact` and `download(to:)` do.
+    public static func download(
+        _ name: String, to root: String? = nil, settings: Settings = .fromEnvironment(),
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) async throws(CohortError) -> (artifact: UsedArtifact, directory: String) {
+        let connection = try await OnlineSession.connect(settings: settings, logger: settings.logger)
+        defer { connection.http.shutdown() }
+        guard let entity = settings.entity ?? connection.defaultEntity else {
+            throw CohortError(.server, "the server did not say which entity the key belongs to; pass the entity (entity/project/name:alias)")
+        }
+        let artifact = try await resolve(
+            name, entity: entity, project: settings.project ?? "uncategorized", client: connection.client,
+            cacheDirectory: settings.artifactCacheDirectory)
+        let directory = try await artifact.download(to: root, progress: progress)
+        return (artifact, directory)
+    }
+}
