@@ -59,7 +59,8 @@ struct ArtifactUploader: Sendable {
             let failure = error as? CohortError ?? (error as? WandbAPIError).map(Self.cohortError) ?? CohortError(.server, "\(error)")
             // A refused resume (expired URLs, a version gone) starts again from the beginning next time.
             if saved != nil, failure.code != .server, let statePath { ArtifactUploadState.clear(statePath) }
-            throw saved != nil && failure.code == .refused ? CohortError(.server, failure.message) : failure
+            // (An expired signed URL answers 403: that too is worth a fresh attempt.)
+            throw saved != nil && [.refused, .unauthorized].contains(failure.code) ? CohortError(.server, failure.message) : failure
         }
     }
 
