@@ -1,0 +1,105 @@
+"""The official wandb client, offline, as a reference for Cohort's media (CohortTests, Media suite).
+
+  media_offline.py decode FILE        Pillow decodes FILE; prints {"mode", "width", "height", "pixels"}
+  media_offline.py jpeg FILE W H      Pillow writes a W x H RGB JPEG to FILE
+  media_offline.py hist SPEC          SPEC is JSON [{"values": [...], "bins": n}]; prints wandb.Histogram's
+                                      JSON for each, computed by wandb (numpy) on the same arrays
+  media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
+                                      working directory), reads the history back from the run's .wandb
+                                      file and prints {"rows": [...], "files": [...]}
+"""
+import glob
+import json
+import os
+import struct
+import sys
+
+
+def decode(path):
+    from PIL import Image
+    image = Image.open(path)
+    image.load()
+    print(json.dumps({"mode": image.mode, "width": image.width, "height": image.height,
+                      "pixels": list(image.tobytes())}))
+
+
+def jpeg(path, width, height):
+    import numpy
+    from PIL import Image
+    pixels = (numpy.arange(height * width * 3) % 251).astype(numpy.uint8).reshape(height, width, 3)
+    Image.fromarray(pixels, "RGB").save(path, format="JPEG")
+
+
+def hist(spec):
+    import wandb
+    cases = json.load(open(spec))
+    print(json.dumps([wandb.Histogram(case["values"], num_bins=case["bins"]).to_json() for case in cases]))
+
+
+def history_rows(run_dir):
+    """Reads the history records of a .wandb file (LevelDB log framing: 7-byte file header, 32 KiB
+    blocks, 7-byte record headers: CRC32, length, type) and rebuilds each row's nesting."""
+    from wandb.proto import wandb_internal_pb2 as pb
+    raw = open(glob.glob(os.path.join(run_dir, "*.wandb"))[0], "rb").read()
+    position, block, buffer, rows = 7, 32768, b"", []
+    while position + 7 <= len(raw):
+        left = block - position % block
+        if left < 7:
+            position += left
+            continue
+        _, length, kind = struct.unpack("<IHB", raw[position:position + 7])
+        position += 7
+        if kind == 0 and length == 0:
+            position += left - 7
+            continue
+        buffer += raw[position:position + length]
+        position += length
+        if kind in (1, 4):  # FULL or LAST
+            record = pb.Record()
+            record.ParseFromString(buffer)
+            buffer = b""
+            if record.WhichOneof("record_type") == "history":
+                row = {}
+                for item in record.history.item:
+                    path = list(item.nested_key) or [item.key]
+                    target = row
+                    for part in path[:-1]:
+                        target = target.setdefault(part, {})
+                    target[path[-1]] = json.loads(item.value_json)
+                rows.append(row)
+    return rows
+
+
+def log():
+    import numpy
+    import wandb
+    run = wandb.init(project="media-parity", mode="offline")
+    rgb = (numpy.arange(4 * 5 * 3) % 256).astype(numpy.uint8).reshape(4, 5, 3)
+    gray = (numpy.arange(4 * 5) * 12).astype(numpy.uint8).reshape(4, 5)
+    rgba = (numpy.arange(4 * 5 * 4) % 256).astype(numpy.uint8).reshape(4, 5, 4)
+    run.log({"img": wandb.Image(rgb, caption="ramp")})
+    run.log({"gray": wandb.Image(gray)})
+    run.log({"rgba": wandb.Image(rgba)})
+    run.log({"hist": wandb.Histogram([1, 2, 3, 4, 5.5])})
+    run.log({"tbl": wandb.Table(columns=["a", "b", "c", "d"], data=[[1, "x", True, None], [2.5, "y", False, 3]])})
+    run.log({"imgs": [wandb.Image(rgb, caption="one"), wandb.Image(rgb, caption="two")]})
+    run.log({"page": wandb.Html("<b>hi</b>")})
+    run.log({"nested": {"img": wandb.Image(rgb)}})
+    files_dir = run.dir
+    run.finish()
+    wandb.teardown()  # waits for wandb-core to close the .wandb file
+    files = sorted(os.path.relpath(path, files_dir) for path in glob.glob(files_dir + "/media/**/*", recursive=True)
+                   if os.path.isfile(path))
+    print(json.dumps({"rows": history_rows(os.path.dirname(files_dir)), "files": files}))
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "decode":
+        decode(sys.argv[2])
+    elif command == "jpeg":
+        jpeg(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif command == "hist":
+        hist(sys.argv[2])
+    elif command == "log":
+        log()
