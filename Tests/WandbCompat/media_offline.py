@@ -2,6 +2,8 @@
 
   media_offline.py decode FILE        Pillow decodes FILE; prints {"mode", "width", "height", "pixels"}
   media_offline.py jpeg FILE W H      Pillow writes a W x H RGB JPEG to FILE
+  media_offline.py wav FILE           Python's wave module reads FILE; prints {"channels", "rate",
+                                      "width", "samples"} (16-bit samples, interleaved)
   media_offline.py hist SPEC          SPEC is JSON [{"values": [...], "bins": n}]; prints wandb.Histogram's
                                       JSON for each, computed by wandb (numpy) on the same arrays
   media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
@@ -28,6 +30,16 @@ def jpeg(path, width, height):
     from PIL import Image
     pixels = (numpy.arange(height * width * 3) % 251).astype(numpy.uint8).reshape(height, width, 3)
     Image.fromarray(pixels, "RGB").save(path, format="JPEG")
+
+
+def wav(path):
+    import array
+    import wave
+    with wave.open(path, "rb") as reader:
+        frames = reader.readframes(reader.getnframes())
+        samples = array.array("h", frames)
+        print(json.dumps({"channels": reader.getnchannels(), "rate": reader.getframerate(),
+                          "width": reader.getsampwidth(), "samples": list(samples)}))
 
 
 def hist(spec):
@@ -99,6 +111,8 @@ if __name__ == "__main__":
         decode(sys.argv[2])
     elif command == "jpeg":
         jpeg(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif command == "wav":
+        wav(sys.argv[2])
     elif command == "hist":
         hist(sys.argv[2])
     elif command == "log":

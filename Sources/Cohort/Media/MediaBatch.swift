@@ -77,6 +77,8 @@ indirect enum MediaTemplate: Sendable {
     case array([MediaTemplate])
     /// W&B's `images/separated`: `fields` (width, height, format, count, captions) and the files.
     case imageList(fields: [String: JSONValue], files: [Int])
+    /// `fields` plus `member`: the descriptors of the files (W&B's `audio` list).
+    case descriptorList(fields: [String: JSONValue], member: String, files: [Int])
 }
 
 /// A value that holds media: it turns into a template, adding its files to a batch.
@@ -112,6 +114,10 @@ struct MediaBatch: Sendable {
             var object = fields
             object["_type"] = .string("images/separated")
             object["filenames"] = .array(indices.map { .string(files[$0].path(step: step)) })
+            return .object(object)
+        case .descriptorList(let fields, let member, let indices):
+            var object = fields
+            object[member] = .array(indices.map { files[$0].descriptor(step: step) })
             return .object(object)
         }
     }
@@ -176,6 +182,7 @@ extension Optional: MediaBearing where Wrapped: Loggable {
 extension Array: MediaBearing where Element: Loggable {
     func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
         if let images = self as? [Image], !images.isEmpty { return try Image.listTemplate(images, key: key, batch: &batch) }
+        if let clips = self as? [Audio], !clips.isEmpty { return try Audio.listTemplate(clips, key: key, batch: &batch) }
         var elements: [MediaTemplate] = []
         elements.reserveCapacity(count)
         for element in self { elements.append(try batch.template(of: element, key: key)) }
