@@ -2,6 +2,8 @@
 
   media_offline.py decode FILE        Pillow decodes FILE; prints {"mode", "width", "height", "pixels"}
   media_offline.py jpeg FILE W H      Pillow writes a W x H RGB JPEG to FILE
+  media_offline.py gif FILE           Pillow reads every frame of FILE as RGB; prints {"frames", "width",
+                                      "height", "pixels", "durations"} (pixels of all frames, in order)
   media_offline.py wav FILE           Python's wave module reads FILE; prints {"channels", "rate",
                                       "width", "samples"} (16-bit samples, interleaved)
   media_offline.py hist SPEC          SPEC is JSON [{"values": [...], "bins": n}]; prints wandb.Histogram's
@@ -30,6 +32,17 @@ def jpeg(path, width, height):
     from PIL import Image
     pixels = (numpy.arange(height * width * 3) % 251).astype(numpy.uint8).reshape(height, width, 3)
     Image.fromarray(pixels, "RGB").save(path, format="JPEG")
+
+
+def gif(path):
+    from PIL import Image, ImageSequence
+    image = Image.open(path)
+    pixels, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        pixels += list(frame.convert("RGB").tobytes())
+        durations.append(frame.info.get("duration"))
+    print(json.dumps({"frames": len(durations), "width": image.width, "height": image.height,
+                      "pixels": pixels, "durations": durations}))
 
 
 def wav(path):
@@ -111,6 +124,8 @@ if __name__ == "__main__":
         decode(sys.argv[2])
     elif command == "jpeg":
         jpeg(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif command == "gif":
+        gif(sys.argv[2])
     elif command == "wav":
         wav(sys.argv[2])
     elif command == "hist":
