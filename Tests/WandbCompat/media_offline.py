@@ -10,7 +10,8 @@
                                       JSON for each, computed by wandb (numpy) on the same arrays
   media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
                                       working directory), reads the history back from the run's .wandb
-                                      file and prints {"rows": [...], "files": [...]}
+                                      file and prints {"rows": [...], "files": [...]}; leaves
+                                      clip.wav and anim.gif (the logged audio and video) behind
 """
 import glob
 import json
@@ -110,6 +111,18 @@ def log():
     run.log({"imgs": [wandb.Image(rgb, caption="one"), wandb.Image(rgb, caption="two")]})
     run.log({"page": wandb.Html("<b>hi</b>")})
     run.log({"nested": {"img": wandb.Image(rgb)}})
+    # Audio and video from files (raw samples and frames need soundfile and moviepy, not installed).
+    import wave
+    from PIL import Image
+    with wave.open("clip.wav", "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(8000)
+        writer.writeframes(bytes(range(200)))
+    frames = [Image.fromarray(numpy.full((6, 8, 3), value, numpy.uint8)) for value in (0, 120, 240)]
+    frames[0].save("anim.gif", save_all=True, append_images=frames[1:], duration=250, loop=0)
+    run.log({"clip": wandb.Audio("clip.wav", caption="beep")})
+    run.log({"anim": wandb.Video("anim.gif", caption="flash")})
     files_dir = run.dir
     run.finish()
     wandb.teardown()  # waits for wandb-core to close the .wandb file

@@ -10,7 +10,7 @@ extension Media {
     @Suite("Parity with wandb", .enabled(if: MediaHarness.pythonAvailable, "needs wandb==0.31.0 in \(WandbClient.venv)"))
     struct MediaParityTests {
         /// The same data as `media_offline.py log`, one row each, in the same order.
-        static func logReference(_ run: Run) throws {
+        static func logReference(_ run: Run, directory: String) throws {
             let rgb = (0..<(4 * 5 * 3)).map { UInt8($0 % 256) }
             let gray = (0..<(4 * 5)).map { UInt8($0 * 12) }
             let rgba = (0..<(4 * 5 * 4)).map { UInt8($0 % 256) }
@@ -25,6 +25,8 @@ extension Media {
             ]])
             try run.log(["page": Html("<b>hi</b>")])
             try run.log(["nested": ["img": Image(pixels: rgb, width: 5, height: 4, channels: 3)]])
+            try run.log(["clip": Audio(contentsOfFile: directory + "/clip.wav", caption: "beep")])
+            try run.log(["anim": Video(contentsOfFile: directory + "/anim.gif", caption: "flash")])
         }
 
         /// Table descriptors from wandb also point at the table's artifact (`run-<id>-<key>`), which
@@ -38,10 +40,10 @@ extension Media {
             let reference = try JSONParser.parse(try MediaHarness.python(["log"], directory: directory.path))
             let theirRows = (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
             let theirFiles = (reference["files"]?.arrayValue ?? []).compactMap(\.stringValue)
-            try #require(theirRows.count == 8)
+            try #require(theirRows.count == 10)
 
             try await MediaHarness.withRun { run, _ in
-                try Self.logReference(run)
+                try Self.logReference(run, directory: directory.path)
                 let ourRows = try await MediaHarness.rows(run).map(SemanticsHarness.userKeys(keepingStep: false))
                 try #require(ourRows.count == theirRows.count)
                 for (ours, theirs) in zip(ourRows, theirRows) {
@@ -53,6 +55,8 @@ extension Media {
                 }
                 #expect(ourRows[4]["tbl"]?["sha256"] == theirRows[4]["tbl"]?["sha256"], "table JSON bytes differ")
                 #expect(ourRows[6]["page"]?["sha256"] == theirRows[6]["page"]?["sha256"], "HTML bytes differ")
+                #expect(ourRows[8]["clip"]?["sha256"] == theirRows[8]["clip"]?["sha256"])
+                #expect(ourRows[9]["anim"]?["sha256"] == theirRows[9]["anim"]?["sha256"])
                 #expect(ourRows[3]["hist"]?["values"] == theirRows[3]["hist"]?["values"])
                 let ourEdges = ourRows[3]["hist"]?["bins"]?.arrayValue?.compactMap(\.number)
                 #expect(ourEdges == theirRows[3]["hist"]?["bins"]?.arrayValue?.compactMap(\.number))
