@@ -29,7 +29,14 @@ public struct Histogram: Loggable, Equatable {
     ///   count outside 1–512.
     public init<Values: Sequence>(_ sequence: Values, bins: Int = Histogram.defaultBins) throws(CohortError)
     where Values.Element: BinaryFloatingPoint {
-        try self.init(doubles: sequence.map { Double($0) }, bins: bins)
+        // Concrete arrays skip the generic conversion, which is slow when not specialised.
+        if let doubles = sequence as? [Double] {
+            try self.init(doubles: doubles, bins: bins)
+        } else if let floats = sequence as? [Float] {
+            try self.init(doubles: floats.map(Double.init), bins: bins)
+        } else {
+            try self.init(doubles: sequence.map { Double($0) }, bins: bins)
+        }
     }
 
     /// Counts integers into `bins` equal-width bins over their range, as `numpy.histogram`.

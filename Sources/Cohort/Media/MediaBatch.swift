@@ -143,10 +143,29 @@ struct MediaBatch: Sendable {
 
     private static func place(_ bytes: [UInt8], at target: String) throws {
         let directory = String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)])
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if access(directory, F_OK) != 0 {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         let temporary = target + ".cohort-tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-            throw CohortError.storage(String(cString: strerror(errno)))
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CohortError.storage(String(cString: strerror(errno))) }
+        var written = 0
+        let failure: Int32? = bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return nil }  // nothing to write
+            while written < buffer.count {
+                let result = Glibc.write(descriptor, base + written, buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += result
+            }
+            return nil
+        }
+        close(descriptor)
+        if let failure {
+            unlink(temporary)
+            throw CohortError.storage(String(cString: strerror(failure)))
         }
         guard rename(temporary, target) == 0 else {
             let reason = String(cString: strerror(errno))
