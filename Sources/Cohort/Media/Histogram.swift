@@ -94,16 +94,24 @@ public struct Histogram: Loggable, Equatable {
     private static func count(_ values: [Double], edges: [Double], low: Double, high: Double) -> [Int] {
         let binCount = edges.count - 1
         let denominator = high - low
+        let scale = Double(binCount)
         var counts = [Int](repeating: 0, count: binCount)
-        for value in values {
-            var index = Int((value - low) / denominator * Double(binCount))
-            if index == binCount { index -= 1 }
-            if value < edges[index] {
-                index -= 1
-            } else if index != binCount - 1 && value >= edges[index + 1] {
-                index += 1
+        values.withUnsafeBufferPointer { values in
+            edges.withUnsafeBufferPointer { edges in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for value in values {
+                        // Every value lies in [low, high], so the index is within 0...binCount.
+                        var index = Int((value - low) / denominator * scale)
+                        if index == binCount { index -= 1 }
+                        if value < edges[index] {
+                            index -= 1
+                        } else if index != binCount - 1 && value >= edges[index + 1] {
+                            index += 1
+                        }
+                        counts[index] += 1
+                    }
+                }
             }
-            counts[index] += 1
         }
         return counts
     }
