@@ -14,6 +14,8 @@ struct BenchOptions: Sendable {
         /// One rank of `cohort launch`: `log()` cost with the group link on or off, and the leader's
         /// aligned steps per second with ranks in separate processes (rank 0 prints the report).
         case rank
+        /// Image encoding (MB/s of raw pixels, through `log`) and histogram computation (values/s).
+        case media
     }
 
     var command: Command
@@ -42,6 +44,7 @@ struct BenchOptions: Sendable {
                CohortBench start --dir DIR [--count N]
                CohortBench lifecycle --dir DIR [--rows N] [--shape scalars3|scalars50|nested] [--max-queued-bytes N]
                CohortBench rank --dir DIR [--steps N] [--warmup N]   (each rank of `cohort launch`)
+               CohortBench media --dir DIR [--repeat N]
         """
 
     /// Parses `arguments` (without the program name); `nil` when they are not understood.

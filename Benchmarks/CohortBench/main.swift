@@ -19,6 +19,7 @@ func report(_ options: BenchOptions) async throws -> JSONValue? {
     case .log: body = try await LogBenchmark.run(options)
     case .start: body = try await StartBenchmark.run(options)
     case .lifecycle: body = try await LifecycleBenchmark.run(options)
+    case .media: body = try await MediaBenchmark.run(options)
     }
     var object = body.objectValue ?? [:]
     object["client"] = "cohort"
