@@ -8,6 +8,8 @@
                                       "width", "samples"} (16-bit samples, interleaved)
   media_offline.py hist SPEC          SPEC is JSON [{"values": [...], "bins": n}]; prints wandb.Histogram's
                                       JSON for each, computed by wandb (numpy) on the same arrays
+  media_offline.py boxes              logs one image with bounding boxes and a mask offline; prints
+                                      {"rows": [...], "files": [...]} as `log` does
   media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
                                       working directory), reads the history back from the run's .wandb
                                       file and prints {"rows": [...], "files": [...]}; leaves
@@ -96,6 +98,29 @@ def history_rows(run_dir):
     return rows
 
 
+def finish(run):
+    files_dir = run.dir
+    run.finish()
+    import wandb
+    wandb.teardown()  # waits for wandb-core to close the .wandb file
+    files = sorted(os.path.relpath(path, files_dir) for path in glob.glob(files_dir + "/media/**/*", recursive=True)
+                   if os.path.isfile(path))
+    print(json.dumps({"rows": history_rows(os.path.dirname(files_dir)), "files": files}))
+
+
+def boxes():
+    import numpy
+    import wandb
+    run = wandb.init(project="media-parity", mode="offline")
+    rgb = (numpy.arange(4 * 5 * 3) % 256).astype(numpy.uint8).reshape(4, 5, 3)
+    mask = (numpy.arange(20) % 3).astype(numpy.uint8).reshape(4, 5)
+    run.log({"det": wandb.Image(rgb, boxes={"predictions": {"box_data": [
+        {"position": {"minX": 0.1, "maxX": 0.5, "minY": 0.2, "maxY": 0.6}, "class_id": 1, "box_caption": "cat",
+         "scores": {"acc": 0.9}}], "class_labels": {1: "cat", 2: "dog"}}},
+        masks={"truth": {"mask_data": mask, "class_labels": {0: "bg", 1: "cat", 2: "dog"}}})})
+    finish(run)
+
+
 def log():
     import numpy
     import wandb
@@ -143,5 +168,7 @@ if __name__ == "__main__":
         wav(sys.argv[2])
     elif command == "hist":
         hist(sys.argv[2])
+    elif command == "boxes":
+        boxes()
     elif command == "log":
         log()

@@ -34,6 +34,10 @@ public struct Image: Loggable, Equatable {
     public let channels: Int
     /// The caption shown under the image.
     public var caption: String?
+    /// Bounding boxes by name (W&B's `boxes`); logged with the image, not in lists of images.
+    public var boxes: [String: BoundingBoxes2D] = [:]
+    /// Segmentation masks by name (W&B's `masks`); logged with the image, not in lists of images.
+    public var masks: [String: ImageMask] = [:]
 
     /// An image from 8-bit pixels in height × width × channels order (HWC, row-major).
     /// - Parameters:
@@ -155,7 +159,20 @@ public struct Image: Loggable, Equatable {
 
 extension Image: MediaBearing {
     func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
-        .file(batch.add(try mediaFile(key: key)))
+        let image = batch.add(try mediaFile(key: key))
+        guard !boxes.isEmpty || !masks.isEmpty else { return .file(image) }
+        var members: [String: MediaTemplate] = [:]
+        if !boxes.isEmpty {
+            var named: [String: MediaTemplate] = [:]
+            for (name, set) in boxes { named[name] = .file(batch.add(try set.mediaFile(key: key))) }
+            members["boxes"] = .object(named)
+        }
+        if !masks.isEmpty {
+            var named: [String: MediaTemplate] = [:]
+            for (name, mask) in masks { named[name] = .file(batch.add(try mask.mediaFile(key: key, width: width, height: height))) }
+            members["masks"] = .object(named)
+        }
+        return .fileWith(image, members: members)
     }
 
     /// W&B's `images/separated` for a list of images under one key.

@@ -73,6 +73,8 @@ indirect enum MediaTemplate: Sendable {
     case json(JSONValue)
     /// The descriptor of `MediaBatch.files[index]`.
     case file(Int)
+    /// The descriptor of `MediaBatch.files[index]` with more members (an image's boxes and masks).
+    case fileWith(Int, members: [String: MediaTemplate])
     case object([String: MediaTemplate])
     case array([MediaTemplate])
     /// W&B's `images/separated`: `fields` (width, height, format, count, captions) and the files.
@@ -108,6 +110,10 @@ struct MediaBatch: Sendable {
         switch template {
         case .json(let value): return value
         case .file(let index): return files[index].descriptor(step: step)
+        case .fileWith(let index, let members):
+            var object = files[index].descriptor(step: step).objectValue ?? [:]
+            for (name, member) in members { object[name] = render(member, step: step) }
+            return .object(object)
         case .object(let members): return .object(members.mapValues { render($0, step: step) })
         case .array(let elements): return .array(elements.map { render($0, step: step) })
         case .imageList(let fields, let indices):
