@@ -10,6 +10,8 @@
                                       JSON for each, computed by wandb (numpy) on the same arrays
   media_offline.py boxes              logs one image with bounding boxes and a mask offline; prints
                                       {"rows": [...], "files": [...]} as `log` does
+  media_offline.py object3d           logs point clouds (N x 3, N x 4, N x 6) and an .obj file offline;
+                                      prints {"rows": [...], "files": [...]}; leaves mesh.obj behind
   media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
                                       working directory), reads the history back from the run's .wandb
                                       file and prints {"rows": [...], "files": [...]}; leaves
@@ -121,6 +123,20 @@ def boxes():
     finish(run)
 
 
+def object3d():
+    import numpy
+    import wandb
+    run = wandb.init(project="media-parity", mode="offline")
+    run.log({"cloud": wandb.Object3D(numpy.array([[0, 0, 0], [1, 0.5, 2], [3, 4, 5.25]]))})
+    run.log({"cloud4": wandb.Object3D(numpy.array([[0, 0, 0, 1], [1, 2, 3, 2]]))})
+    run.log({"cloud6": wandb.Object3D(numpy.array([[0, 0, 0, 255, 0, 0], [1, 2, 3, 0, 255, 0]]))})
+    with open("mesh.obj", "w") as file:
+        file.write("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    with open("mesh.obj") as file:
+        run.log({"mesh": wandb.Object3D(file)})
+    finish(run)
+
+
 def log():
     import numpy
     import wandb
@@ -168,6 +184,8 @@ if __name__ == "__main__":
         wav(sys.argv[2])
     elif command == "hist":
         hist(sys.argv[2])
+    elif command == "object3d":
+        object3d()
     elif command == "boxes":
         boxes()
     elif command == "log":

@@ -21,7 +21,7 @@ extension Run {
     ///     merge leaf by leaf into a pending row; an empty dictionary adds nothing.
     ///   - step: the row to log into; must not be below `run.step`.
     ///   - commit: whether to commit the row after this call (default: commit unless `step` is given).
-    ///   Media values (`Image`, `Audio`, `Video`, `Table`, `Html`, and lists of them) are encoded and written under
+    ///   Media values (`Image`, `Audio`, `Video`, `Object3D`, `Table`, `Html`, and lists of them) are encoded and written under
     ///   `files/media/` before the row is queued.
     /// - Throws: `CohortError` `.runFinished` after `finish`; `.invalidArgument` for media that cannot
     ///   be logged (a wrong shape, an empty buffer, a non-finite pixel, an oversized table), naming the

@@ -13,7 +13,7 @@ public protocol Loggable: Sendable {
     /// Writes the value to a tape; the default writes `jsonValue`.
     func write(to tape: inout LogTape)
 
-    /// Whether the value holds media (`Image`, `Audio`, `Video`, `Table`, `Html`) that `log` writes as files; the
+    /// Whether the value holds media (`Image`, `Audio`, `Video`, `Object3D`, `Table`, `Html`) that `log` writes as files; the
     /// default is `false`, and a custom type needs no other answer.
     var containsMedia: Bool { get }
 }
