@@ -12,6 +12,8 @@
                                       {"rows": [...], "files": [...]} as `log` does
   media_offline.py object3d           logs point clouds (N x 3, N x 4, N x 6) and an .obj file offline;
                                       prints {"rows": [...], "files": [...]}; leaves mesh.obj behind
+  media_offline.py plots              logs wandb.plot line, scatter, bar and histogram charts offline;
+                                      prints {"rows", "files", "config"} (config: the merged updates)
   media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
                                       working directory), reads the history back from the run's .wandb
                                       file and prints {"rows": [...], "files": [...]}; leaves
@@ -66,12 +68,12 @@ def hist(spec):
     print(json.dumps([wandb.Histogram(case["values"], num_bins=case["bins"]).to_json() for case in cases]))
 
 
-def history_rows(run_dir):
-    """Reads the history records of a .wandb file (LevelDB log framing: 7-byte file header, 32 KiB
-    blocks, 7-byte record headers: CRC32, length, type) and rebuilds each row's nesting."""
+def records(run_dir):
+    """The records of a .wandb file (LevelDB log framing: 7-byte file header, 32 KiB blocks, 7-byte
+    record headers: CRC32, length, type)."""
     from wandb.proto import wandb_internal_pb2 as pb
     raw = open(glob.glob(os.path.join(run_dir, "*.wandb"))[0], "rb").read()
-    position, block, buffer, rows = 7, 32768, b"", []
+    position, block, buffer = 7, 32768, b""
     while position + 7 <= len(raw):
         left = block - position % block
         if left < 7:
@@ -88,16 +90,37 @@ def history_rows(run_dir):
             record = pb.Record()
             record.ParseFromString(buffer)
             buffer = b""
-            if record.WhichOneof("record_type") == "history":
-                row = {}
-                for item in record.history.item:
-                    path = list(item.nested_key) or [item.key]
-                    target = row
-                    for part in path[:-1]:
-                        target = target.setdefault(part, {})
-                    target[path[-1]] = json.loads(item.value_json)
-                rows.append(row)
+            yield record
+
+
+def nest(root, items):
+    """Sets each item's value at its (nested) key in `root`."""
+    for item in items:
+        target = root
+        path = list(item.nested_key) or [item.key]
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = json.loads(item.value_json)
+
+
+def history_rows(run_dir):
+    """The history rows, each with its nesting rebuilt."""
+    rows = []
+    for record in records(run_dir):
+        if record.WhichOneof("record_type") == "history":
+            row = {}
+            nest(row, record.history.item)
+            rows.append(row)
     return rows
+
+
+def config(run_dir):
+    """The config updates of the run, merged."""
+    merged = {}
+    for record in records(run_dir):
+        if record.WhichOneof("record_type") == "config":
+            nest(merged, record.config.update)
+    return merged
 
 
 def finish(run):
@@ -107,7 +130,19 @@ def finish(run):
     wandb.teardown()  # waits for wandb-core to close the .wandb file
     files = sorted(os.path.relpath(path, files_dir) for path in glob.glob(files_dir + "/media/**/*", recursive=True)
                    if os.path.isfile(path))
-    print(json.dumps({"rows": history_rows(os.path.dirname(files_dir)), "files": files}))
+    run_dir = os.path.dirname(files_dir)
+    print(json.dumps({"rows": history_rows(run_dir), "files": files, "config": config(run_dir)}))
+
+
+def plots():
+    import wandb
+    run = wandb.init(project="media-parity", mode="offline")
+    table = wandb.Table(columns=["epoch", "loss", "name"], data=[[1, 0.9, "a"], [2, 0.5, "b"]])
+    run.log({"curve": wandb.plot.line(table, "epoch", "loss", title="Loss")})
+    run.log({"points": wandb.plot.scatter(table, "epoch", "loss", title="Scatter")})
+    run.log({"bars": wandb.plot.bar(table, "name", "loss", title="Bars", split_table=True)})
+    run.log({"spread": wandb.plot.histogram(table, "loss", title="Spread")})
+    finish(run)
 
 
 def boxes():
@@ -164,12 +199,7 @@ def log():
     frames[0].save("anim.gif", save_all=True, append_images=frames[1:], duration=250, loop=0)
     run.log({"clip": wandb.Audio("clip.wav", caption="beep")})
     run.log({"anim": wandb.Video("anim.gif", caption="flash")})
-    files_dir = run.dir
-    run.finish()
-    wandb.teardown()  # waits for wandb-core to close the .wandb file
-    files = sorted(os.path.relpath(path, files_dir) for path in glob.glob(files_dir + "/media/**/*", recursive=True)
-                   if os.path.isfile(path))
-    print(json.dumps({"rows": history_rows(os.path.dirname(files_dir)), "files": files}))
+    finish(run)
 
 
 if __name__ == "__main__":
@@ -184,6 +214,8 @@ if __name__ == "__main__":
         wav(sys.argv[2])
     elif command == "hist":
         hist(sys.argv[2])
+    elif command == "plots":
+        plots()
     elif command == "object3d":
         object3d()
     elif command == "boxes":

@@ -5,13 +5,24 @@ import Synchronization
 extension Run {
     /// `log` for a row that holds media: encodes every media value first (outside the run's lock),
     /// then, under the lock, decides the row's step, writes the files named after it, records them
-    /// for upload (as `now` files) and queues the row with W&B's descriptors. A failure anywhere
+    /// for upload (as `now` files) and queues the row with W&B's descriptors; custom charts log their
+    /// table as `<key>_table` and their panel into the config's `_wandb.visualize`. A failure anywhere
     /// leaves the step, the journal and the run directory as they were.
     func logMedia(_ data: [String: any Loggable], step: Int?, commit: Bool?) throws(CohortError) {
         var batch = MediaBatch()
         var templates: [String: MediaTemplate] = [:]
+        var charts: [String: JSONValue] = [:]
+        var row = data
         for (key, value) in data where value.containsMedia {
-            templates[key] = try batch.template(of: value, key: key)
+            if let chart = value as? CustomChart {
+                // W&B logs the chart's table as `<key>_table` and the chart into the config.
+                let tableKey = chart.tableKey(key)
+                row[key] = nil
+                templates[tableKey] = try chart.table.mediaTemplate(key: tableKey, batch: &batch)
+                charts[key] = chart.panel(key: key)
+            } else {
+                templates[key] = try batch.template(of: value, key: key)
+            }
         }
         let mediaKeys = templates.keys.sorted().joined(separator: ", ")
         let timestamp = RunClock.timestamp()
@@ -30,7 +41,14 @@ extension Run {
                         "path": .string(file.path), "policy": .string(SavePolicy.now.rawValue), "size": .int(Int64(file.size)),
                     ]))
                 }
-                var row = data
+                if !charts.isEmpty {
+                    var internalKeys = state.config["_wandb"]?.objectValue ?? [:]
+                    var visualize = internalKeys["visualize"]?.objectValue ?? [:]
+                    visualize.merge(charts) { _, new in new }
+                    internalKeys["visualize"] = .object(visualize)
+                    state.config["_wandb"] = .object(internalKeys)
+                    writer.enqueue(.config(state.config))
+                }
                 for (key, template) in templates { row[key] = batch.render(template, step: rowStep) }
                 writer.enqueueLog(
                     row, step: rowStep, commitBefore: commitBefore, commitAfter: commitAfter,
