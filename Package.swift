@@ -28,6 +28,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // zlib as a system library; Cohort's PNG encoder (Media/) deflates through it.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Pure values shared by client, coordinator and server: JSON, journal framing, records.
         .target(name: "CohortModel"),
         // HTTP through libcurl on a thread of its own (HTTPClient), RetryPolicy, RetryingHTTPClient.
@@ -49,6 +55,8 @@ let package = Package(
                 "CohortModel",
                 "CohortCoordinator",
                 "CohortTransport",
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -16,6 +16,8 @@ struct BenchOptions: Sendable {
         case rank
         /// Rows streamed to a server online (`COHORT_BASE_URL`, `COHORT_API_KEY`) until acknowledged.
         case online
+        /// Image encoding (MB/s of raw pixels, through `log`) and histogram computation (values/s).
+        case media
     }
 
     var command: Command
@@ -45,6 +47,7 @@ struct BenchOptions: Sendable {
                CohortBench lifecycle --dir DIR [--rows N] [--shape scalars3|scalars50|nested] [--max-queued-bytes N]
                CohortBench rank --dir DIR [--steps N] [--warmup N]   (each rank of `cohort launch`)
                CohortBench online --dir DIR [--rows N]   (COHORT_BASE_URL and COHORT_API_KEY name the server)
+               CohortBench media --dir DIR [--repeat N]
         """
 
     /// Parses `arguments` (without the program name); `nil` when they are not understood.

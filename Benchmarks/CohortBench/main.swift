@@ -20,6 +20,7 @@ func report(_ options: BenchOptions) async throws -> JSONValue? {
     case .start: body = try await StartBenchmark.run(options)
     case .lifecycle: body = try await LifecycleBenchmark.run(options)
     case .online: body = try await OnlineBenchmark.run(options)
+    case .media: body = try await MediaBenchmark.run(options)
     }
     var object = body.objectValue ?? [:]
     object["client"] = "cohort"

@@ -4,7 +4,8 @@
 //
 // Settings not given as options come from the environment (COHORT_* or WANDB_*: COHORT_DIR,
 // COHORT_MODE, COHORT_RUN_GROUP, …). It logs a falling loss and a rising accuracy with config,
-// summary and a saved file, then prints where the run is.
+// summary and a saved file, then prints where the run is. `--media` also logs an image, a histogram,
+// a table, HTML, audio and a video every 10 steps.
 import Cohort
 import Foundation
 
@@ -15,6 +16,7 @@ struct Options {
     var group: String?
     var stepDelay: Double = 0
     var failAt: Int?
+    var media = false
 
     static func parse(_ arguments: [String]) -> Options {
         var options = Options()
@@ -27,8 +29,9 @@ struct Options {
             case "--group": options.group = iterator.next()
             case "--step-delay": options.stepDelay = iterator.next().flatMap(Double.init) ?? 0
             case "--fail-at": options.failAt = iterator.next().flatMap(Int.init)
+            case "--media": options.media = true
             case "--help", "-h":
-                print("usage: example-train [--steps N] [--project P] [--name N] [--group G] [--step-delay SECONDS]")
+                print("usage: example-train [--steps N] [--project P] [--name N] [--group G] [--step-delay SECONDS] [--media]")
                 exit(0)
             default:
                 FileHandle.standardError.write(Data("example-train: unknown option \(argument)\n".utf8))
@@ -61,6 +64,7 @@ for step in 0..<options.steps {
     if step % 10 == 9 {
         try run.log(["val/loss": loss * 1.1, "val/acc": accuracy * 0.97, "epoch": step / 10], commit: false)
         bestAccuracy = max(bestAccuracy, accuracy * 0.97)
+        if options.media { try run.log(try MediaSamples.row(step: step, progress: progress, loss: loss), commit: false) }
     }
     if options.failAt == step {
         print("example-train: simulated failure at step \(step)")

@@ -48,6 +48,25 @@ struct CLITests {
         #expect(files.contains("output.log"))
     }
 
+    @Test("example-train --media logs every media type every 10 steps under files/media")
+    func exampleMedia() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let train = try ChildProcess.run(
+            ChildProcess.product("example-train"), ["--steps", "20", "--project", "cli-media", "--media"],
+            environment: Self.environment(dir: directory.path))
+        #expect(train.status == 0, "\(train.standardError)")
+        let listing = try ChildProcess.run(ChildProcess.product("cohort"), ["runs", "--dir", directory.path, "--json"])
+        let run = try #require(try JSONParser.parse(listing.standardOutput).arrayValue?.first)
+        let media = (run["directory"]?.stringValue ?? "") + "/files/media"
+        for kind in ["images", "table", "html", "audio", "videos"] {
+            let files = (try? FileManager.default.subpathsOfDirectory(atPath: media + "/" + kind)) ?? []  // missing: checked below
+            #expect(files.filter { !$0.hasSuffix("/") && $0.contains(".") }.count >= 2, "\(kind): \(files)")
+        }
+        #expect(run["summary"]?["media/weights"]?["_type"] == "histogram")
+        #expect(run["summary"]?["media/sample"]?["_type"] == "image-file")
+    }
+
     @Test("cohort runs prints a table with one line per run, and the crashed state of a killed run")
     func runsTable() throws {
         let directory = try TemporaryDirectory()

@@ -21,8 +21,15 @@ extension Run {
     ///     merge leaf by leaf into a pending row; an empty dictionary adds nothing.
     ///   - step: the row to log into; must not be below `run.step`.
     ///   - commit: whether to commit the row after this call (default: commit unless `step` is given).
-    /// - Throws: `CohortError` `.runFinished` after `finish`.
+    ///   Media values (`Image`, `Audio`, `Video`, `Object3D`, `Table`, `Html`, and lists of them) are encoded and written under
+    ///   `files/media/` before the row is queued.
+    /// - Throws: `CohortError` `.runFinished` after `finish`; `.invalidArgument` for media that cannot
+    ///   be logged (a wrong shape, an empty buffer, a non-finite pixel, an oversized table), naming the
+    ///   key; `.storage` when a media file cannot be written. A call that throws logs nothing.
     public func log(_ data: [String: any Loggable], step: Int? = nil, commit: Bool? = nil) throws(CohortError) {
+        if files != nil, data.values.contains(where: { $0.containsMedia }) {
+            return try logMedia(data, step: step, commit: commit)
+        }
         let timestamp = RunClock.timestamp()
         let runtime = clock.runtime()
         // The decision and the enqueue happen under the run's lock, so a concurrent finish() either

@@ -12,10 +12,16 @@ public protocol Loggable: Sendable {
 
     /// Writes the value to a tape; the default writes `jsonValue`.
     func write(to tape: inout LogTape)
+
+    /// Whether the value holds media (`Image`, `Audio`, `Video`, `Object3D`, `Table`, `Html`) that `log` writes as files; the
+    /// default is `false`, and a custom type needs no other answer.
+    var containsMedia: Bool { get }
 }
 
 extension Loggable {
     public func write(to tape: inout LogTape) { tape.write(jsonValue) }
+
+    public var containsMedia: Bool { false }
 }
 
 extension JSONValue: Loggable {
@@ -101,6 +107,8 @@ extension Optional: Loggable where Wrapped: Loggable {
     public func write(to tape: inout LogTape) {
         if let self { self.write(to: &tape) } else { tape.writeNull() }
     }
+
+    public var containsMedia: Bool { self?.containsMedia ?? false }
 }
 
 extension Array: Loggable where Element: Loggable {
@@ -110,6 +118,8 @@ extension Array: Loggable where Element: Loggable {
         tape.beginArray(count: count)
         for element in self { element.write(to: &tape) }
     }
+
+    public var containsMedia: Bool { contains { $0.containsMedia } }
 }
 
 extension ContiguousArray: Loggable where Element: Loggable {
@@ -127,6 +137,8 @@ extension Dictionary: Loggable where Key == String, Value: Loggable {
             value.write(to: &tape)
         }
     }
+
+    public var containsMedia: Bool { values.contains { $0.containsMedia } }
 }
 
 /// Converts a heterogeneous dictionary of loggable values.

@@ -20,4 +20,6 @@ public struct NestedLog: Loggable, ExpressibleByDictionaryLiteral {
     public var jsonValue: JSONValue { .object(jsonObject(items)) }
 
     public func write(to tape: inout LogTape) { tape.writeRow(items) }
+
+    public var containsMedia: Bool { items.values.contains { $0.containsMedia } }
 }

@@ -1,0 +1,33 @@
+import Cohort
+import Foundation
+
+/// One value of every media type, made from the training progress (for `--media`).
+enum MediaSamples {
+    static func row(step: Int, progress: Double, loss: Double) throws -> [String: any Loggable] {
+        let (width, height) = (32, 24)
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                let base = (y * width + x) * 3
+                pixels[base] = UInt8(255 * x / (width - 1))
+                pixels[base + 1] = UInt8(255 * y / (height - 1))
+                pixels[base + 2] = UInt8(255 * progress)
+            }
+        }
+        let weights = (0..<1_000).map { index in sin(Double(index) * 0.37) * (1 - progress / 2) }
+        var predictions = try Table(columns: ["step", "label", "score", "correct", "sample"])
+        let image = Image(pixels: pixels, width: width, height: height, channels: 3)
+        try predictions.addData(step, "cat", 0.5 + progress / 2, progress > 0.5, image)
+        try predictions.addData(step, "dog", 1 - progress / 2, true, image)
+        let tone = (0..<4_000).map { Float(sin(Double($0) * 0.0628 * (1 + progress)) * 0.5) }
+        let frames = (0..<4).flatMap { frame in pixels.map { $0 &+ UInt8(frame * 40) } }
+        return [
+            "media/sample": Image(pixels: pixels, width: width, height: height, channels: 3, caption: "step \(step)"),
+            "media/weights": try Histogram(weights),
+            "media/predictions": predictions,
+            "media/report": Html("<h3>Step \(step)</h3><p>loss \(String(format: "%.3f", loss))</p>"),
+            "media/tone": Audio(samples: tone, sampleRate: 8_000, caption: "step \(step)"),
+            "media/rollout": Video(frames: frames, count: 4, width: width, height: height, channels: 3, fps: 4),
+        ]
+    }
+}

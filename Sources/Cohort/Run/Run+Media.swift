@@ -1,0 +1,65 @@
+import CohortModel
+import Logging
+import Synchronization
+
+extension Run {
+    /// `log` for a row that holds media: encodes every media value first (outside the run's lock),
+    /// then, under the lock, decides the row's step, writes the files named after it, records them
+    /// for upload (as `now` files) and queues the row with W&B's descriptors; custom charts log their
+    /// table as `<key>_table` and their panel into the config's `_wandb.visualize`. A failure anywhere
+    /// leaves the step, the journal and the run directory as they were.
+    func logMedia(_ data: [String: any Loggable], step: Int?, commit: Bool?) throws(CohortError) {
+        var batch = MediaBatch()
+        var templates: [String: MediaTemplate] = [:]
+        var charts: [String: JSONValue] = [:]
+        var row = data
+        for (key, value) in data where value.containsMedia {
+            if let chart = value as? CustomChart {
+                // W&B logs the chart's table as `<key>_table` and the chart into the config.
+                let tableKey = chart.tableKey(key)
+                row[key] = nil
+                templates[tableKey] = try chart.table.mediaTemplate(key: tableKey, batch: &batch)
+                charts[key] = chart.panel(key: key)
+            } else {
+                templates[key] = try batch.template(of: value, key: key)
+            }
+        }
+        let mediaKeys = templates.keys.sorted().joined(separator: ", ")
+        let timestamp = RunClock.timestamp()
+        let runtime = clock.runtime()
+        let dropped: (requested: Int64, current: Int64)? = try state.withLock { (state) throws(CohortError) in
+            guard !state.finished else { throw .runFinished("log") }
+            var steps = state.steps
+            switch steps.log(step: step.map(Int64.init), commit: commit) {
+            case .drop(let requested, let current):
+                return (requested, current)
+            case .merge(let rowStep, let commitBefore, let commitAfter):
+                let written = try batch.write(step: rowStep, into: dir, key: mediaKeys)
+                state.steps = steps
+                for file in written {
+                    writer.enqueue(.record(.file, [
+                        "path": .string(file.path), "policy": .string(SavePolicy.now.rawValue), "size": .int(Int64(file.size)),
+                    ]))
+                }
+                if !charts.isEmpty {
+                    var internalKeys = state.config["_wandb"]?.objectValue ?? [:]
+                    var visualize = internalKeys["visualize"]?.objectValue ?? [:]
+                    visualize.merge(charts) { _, new in new }
+                    internalKeys["visualize"] = .object(visualize)
+                    state.config["_wandb"] = .object(internalKeys)
+                    writer.enqueue(.config(state.config))
+                }
+                for (key, template) in templates { row[key] = batch.render(template, step: rowStep) }
+                writer.enqueueLog(
+                    row, step: rowStep, commitBefore: commitBefore, commitAfter: commitAfter,
+                    timestamp: timestamp, runtime: runtime)
+                return nil
+            }
+        }
+        if let dropped {
+            logger.warning(
+                "log dropped: step is less than the current step; use a step of at least the current step, or none",
+                metadata: ["run.id": "\(id)", "log.step": "\(dropped.requested)", "run.step": "\(dropped.current)"])
+        }
+    }
+}

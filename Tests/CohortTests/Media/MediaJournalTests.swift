@@ -1,0 +1,52 @@
+import Cohort
+import CohortModel
+import CohortTestSupport
+import Foundation
+import Testing
+
+extension Media {
+    @Suite("Journal")
+    struct MediaJournalTests {
+        @Test("a run logging every media type keeps each descriptor in its journal's history and summary, each file under files/media and recorded for upload")
+        func everyType() async throws {
+            let directory = try TemporaryDirectory(prefix: "cohort-media-journal")
+            defer { directory.remove() }
+            let run = try await Run.start(project: "media", mode: .offline, dir: directory.path, settings: SemanticsHarness.settings())
+            let image = Image(pixels: [UInt8](repeating: 90, count: 12), width: 2, height: 2, channels: 3)
+            var table = try Table(columns: ["id", "img"])
+            try table.addData(1, image)
+            let values: [String: any Loggable] = [
+                "image": image, "images": [image, image], "histogram": try Histogram([1, 2, 3]), "table": table,
+                "page": Html("<p>x</p>"), "clip": Audio(samples: [0, 0.5], sampleRate: 8_000),
+                "video": Video(frames: [UInt8](repeating: 7, count: 24), count: 2, width: 2, height: 2),
+            ]
+            for step in 0..<2 { try run.log(values.merging(["loss": Double(step)]) { $1 }) }
+            await run.finish()
+
+            let journal = try RunJournal.read(path: run.journalPath)
+            let rows = journal.historyRows
+            try #require(rows.count == 2)
+            let expected = [
+                "image": "image-file", "images": "images/separated", "histogram": "histogram", "table": "table-file",
+                "page": "html-file", "clip": "audio-file", "video": "video-file",
+            ]
+            for row in rows {
+                for (key, type) in expected { #expect(row[key]?["_type"]?.stringValue == type, "\(key)") }
+            }
+            let summary = run.summary.values
+            for (key, type) in expected { #expect(summary[key]?["_type"]?.stringValue == type, "summary \(key)") }
+
+            let recorded = Set(journal.records.filter { $0.kind == .file }.compactMap { $0.payload["path"]?.stringValue })
+            let files = Set(MediaHarness.mediaFiles(run))
+            #expect(recorded == files)
+            for row in rows {
+                for key in ["image", "table", "page", "clip", "video"] {
+                    let path = try #require(row[key]?["path"]?.stringValue)
+                    #expect(files.contains(path), "\(path)")
+                }
+            }
+            #expect(files.contains { $0.hasPrefix("media/images/image_1_") })
+            #expect(files.contains { $0.hasPrefix("media/table/table_0_") && $0.hasSuffix(".table.json") })
+        }
+    }
+}

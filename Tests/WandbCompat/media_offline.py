@@ -1,0 +1,224 @@
+"""The official wandb client, offline, as a reference for Cohort's media (CohortTests, Media suite).
+
+  media_offline.py decode FILE        Pillow decodes FILE; prints {"mode", "width", "height", "pixels"}
+  media_offline.py jpeg FILE W H      Pillow writes a W x H RGB JPEG to FILE
+  media_offline.py gif FILE           Pillow reads every frame of FILE as RGB; prints {"frames", "width",
+                                      "height", "pixels", "durations"} (pixels of all frames, in order)
+  media_offline.py wav FILE           Python's wave module reads FILE; prints {"channels", "rate",
+                                      "width", "samples"} (16-bit samples, interleaved)
+  media_offline.py hist SPEC          SPEC is JSON [{"values": [...], "bins": n}]; prints wandb.Histogram's
+                                      JSON for each, computed by wandb (numpy) on the same arrays
+  media_offline.py boxes              logs one image with bounding boxes and a mask offline; prints
+                                      {"rows": [...], "files": [...]} as `log` does
+  media_offline.py object3d           logs point clouds (N x 3, N x 4, N x 6) and an .obj file offline;
+                                      prints {"rows": [...], "files": [...]}; leaves mesh.obj behind
+  media_offline.py plots              logs wandb.plot line, scatter, bar and histogram charts offline;
+                                      prints {"rows", "files", "config"} (config: the merged updates)
+  media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
+                                      working directory), reads the history back from the run's .wandb
+                                      file and prints {"rows": [...], "files": [...]}; leaves
+                                      clip.wav and anim.gif (the logged audio and video) behind
+"""
+import glob
+import json
+import os
+import struct
+import sys
+
+
+def decode(path):
+    from PIL import Image
+    image = Image.open(path)
+    image.load()
+    print(json.dumps({"mode": image.mode, "width": image.width, "height": image.height,
+                      "pixels": list(image.tobytes())}))
+
+
+def jpeg(path, width, height):
+    import numpy
+    from PIL import Image
+    pixels = (numpy.arange(height * width * 3) % 251).astype(numpy.uint8).reshape(height, width, 3)
+    Image.fromarray(pixels, "RGB").save(path, format="JPEG")
+
+
+def gif(path):
+    from PIL import Image, ImageSequence
+    image = Image.open(path)
+    pixels, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        pixels += list(frame.convert("RGB").tobytes())
+        durations.append(frame.info.get("duration"))
+    print(json.dumps({"frames": len(durations), "width": image.width, "height": image.height,
+                      "pixels": pixels, "durations": durations}))
+
+
+def wav(path):
+    import array
+    import wave
+    with wave.open(path, "rb") as reader:
+        frames = reader.readframes(reader.getnframes())
+        samples = array.array("h", frames)
+        print(json.dumps({"channels": reader.getnchannels(), "rate": reader.getframerate(),
+                          "width": reader.getsampwidth(), "samples": list(samples)}))
+
+
+def hist(spec):
+    import wandb
+    cases = json.load(open(spec))
+    print(json.dumps([wandb.Histogram(case["values"], num_bins=case["bins"]).to_json() for case in cases]))
+
+
+def records(run_dir):
+    """The records of a .wandb file (LevelDB log framing: 7-byte file header, 32 KiB blocks, 7-byte
+    record headers: CRC32, length, type)."""
+    from wandb.proto import wandb_internal_pb2 as pb
+    raw = open(glob.glob(os.path.join(run_dir, "*.wandb"))[0], "rb").read()
+    position, block, buffer = 7, 32768, b""
+    while position + 7 <= len(raw):
+        left = block - position % block
+        if left < 7:
+            position += left
+            continue
+        _, length, kind = struct.unpack("<IHB", raw[position:position + 7])
+        position += 7
+        if kind == 0 and length == 0:
+            position += left - 7
+            continue
+        buffer += raw[position:position + length]
+        position += length
+        if kind in (1, 4):  # FULL or LAST
+            record = pb.Record()
+            record.ParseFromString(buffer)
+            buffer = b""
+            yield record
+
+
+def nest(root, items):
+    """Sets each item's value at its (nested) key in `root`."""
+    for item in items:
+        target = root
+        path = list(item.nested_key) or [item.key]
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = json.loads(item.value_json)
+
+
+def history_rows(run_dir):
+    """The history rows, each with its nesting rebuilt."""
+    rows = []
+    for record in records(run_dir):
+        if record.WhichOneof("record_type") == "history":
+            row = {}
+            nest(row, record.history.item)
+            rows.append(row)
+    return rows
+
+
+def config(run_dir):
+    """The config updates of the run, merged."""
+    merged = {}
+    for record in records(run_dir):
+        if record.WhichOneof("record_type") == "config":
+            nest(merged, record.config.update)
+    return merged
+
+
+def finish(run):
+    files_dir = run.dir
+    run.finish()
+    import wandb
+    wandb.teardown()  # waits for wandb-core to close the .wandb file
+    files = sorted(os.path.relpath(path, files_dir) for path in glob.glob(files_dir + "/media/**/*", recursive=True)
+                   if os.path.isfile(path))
+    run_dir = os.path.dirname(files_dir)
+    print(json.dumps({"rows": history_rows(run_dir), "files": files, "config": config(run_dir)}))
+
+
+def plots():
+    import wandb
+    run = wandb.init(project="media-parity", mode="offline")
+    table = wandb.Table(columns=["epoch", "loss", "name"], data=[[1, 0.9, "a"], [2, 0.5, "b"]])
+    run.log({"curve": wandb.plot.line(table, "epoch", "loss", title="Loss")})
+    run.log({"points": wandb.plot.scatter(table, "epoch", "loss", title="Scatter")})
+    run.log({"bars": wandb.plot.bar(table, "name", "loss", title="Bars", split_table=True)})
+    run.log({"spread": wandb.plot.histogram(table, "loss", title="Spread")})
+    finish(run)
+
+
+def boxes():
+    import numpy
+    import wandb
+    run = wandb.init(project="media-parity", mode="offline")
+    rgb = (numpy.arange(4 * 5 * 3) % 256).astype(numpy.uint8).reshape(4, 5, 3)
+    mask = (numpy.arange(20) % 3).astype(numpy.uint8).reshape(4, 5)
+    run.log({"det": wandb.Image(rgb, boxes={"predictions": {"box_data": [
+        {"position": {"minX": 0.1, "maxX": 0.5, "minY": 0.2, "maxY": 0.6}, "class_id": 1, "box_caption": "cat",
+         "scores": {"acc": 0.9}}], "class_labels": {1: "cat", 2: "dog"}}},
+        masks={"truth": {"mask_data": mask, "class_labels": {0: "bg", 1: "cat", 2: "dog"}}})})
+    finish(run)
+
+
+def object3d():
+    import numpy
+    import wandb
+    run = wandb.init(project="media-parity", mode="offline")
+    run.log({"cloud": wandb.Object3D(numpy.array([[0, 0, 0], [1, 0.5, 2], [3, 4, 5.25]]))})
+    run.log({"cloud4": wandb.Object3D(numpy.array([[0, 0, 0, 1], [1, 2, 3, 2]]))})
+    run.log({"cloud6": wandb.Object3D(numpy.array([[0, 0, 0, 255, 0, 0], [1, 2, 3, 0, 255, 0]]))})
+    with open("mesh.obj", "w") as file:
+        file.write("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    with open("mesh.obj") as file:
+        run.log({"mesh": wandb.Object3D(file)})
+    finish(run)
+
+
+def log():
+    import numpy
+    import wandb
+    run = wandb.init(project="media-parity", mode="offline")
+    rgb = (numpy.arange(4 * 5 * 3) % 256).astype(numpy.uint8).reshape(4, 5, 3)
+    gray = (numpy.arange(4 * 5) * 12).astype(numpy.uint8).reshape(4, 5)
+    rgba = (numpy.arange(4 * 5 * 4) % 256).astype(numpy.uint8).reshape(4, 5, 4)
+    run.log({"img": wandb.Image(rgb, caption="ramp")})
+    run.log({"gray": wandb.Image(gray)})
+    run.log({"rgba": wandb.Image(rgba)})
+    run.log({"hist": wandb.Histogram([1, 2, 3, 4, 5.5])})
+    run.log({"tbl": wandb.Table(columns=["a", "b", "c", "d"], data=[[1, "x", True, None], [2.5, "y", False, 3]])})
+    run.log({"imgs": [wandb.Image(rgb, caption="one"), wandb.Image(rgb, caption="two")]})
+    run.log({"page": wandb.Html("<b>hi</b>")})
+    run.log({"nested": {"img": wandb.Image(rgb)}})
+    # Audio and video from files (raw samples and frames need soundfile and moviepy, not installed).
+    import wave
+    from PIL import Image
+    with wave.open("clip.wav", "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(8000)
+        writer.writeframes(bytes(range(200)))
+    frames = [Image.fromarray(numpy.full((6, 8, 3), value, numpy.uint8)) for value in (0, 120, 240)]
+    frames[0].save("anim.gif", save_all=True, append_images=frames[1:], duration=250, loop=0)
+    run.log({"clip": wandb.Audio("clip.wav", caption="beep")})
+    run.log({"anim": wandb.Video("anim.gif", caption="flash")})
+    finish(run)
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "decode":
+        decode(sys.argv[2])
+    elif command == "jpeg":
+        jpeg(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif command == "gif":
+        gif(sys.argv[2])
+    elif command == "wav":
+        wav(sys.argv[2])
+    elif command == "hist":
+        hist(sys.argv[2])
+    elif command == "plots":
+        plots()
+    elif command == "object3d":
+        object3d()
+    elif command == "boxes":
+        boxes()
+    elif command == "log":
+        log()
