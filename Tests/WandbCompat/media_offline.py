@@ -12,7 +12,7 @@
                                       {"rows": [...], "files": [...]} as `log` does
   media_offline.py object3d           logs point clouds (N x 3, N x 4, N x 6) and an .obj file offline;
                                       prints {"rows": [...], "files": [...]}; leaves mesh.obj behind
-  media_offline.py plots              logs wandb.plot line, scatter, bar, histogram and confusion-matrix charts;
+  media_offline.py plots              logs wandb.plot line, scatter, bar, histogram, confusion-matrix and line-series charts;
                                       prints {"rows", "files", "config", "tables"} (config: the merged
                                       updates; tables: each logged table's JSON by key)
   media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
@@ -151,6 +151,8 @@ def plots():
     run.log({"confusion": wandb.plot.confusion_matrix(y_true=[0, 1, 2, 1, 0], preds=[0, 2, 2, 1, 1],
                                                       class_names=["cat", "dog", "bird"])})
     run.log({"confusion_unnamed": wandb.plot.confusion_matrix(y_true=[3, 5, 5], preds=[5, 5, 3])})
+    run.log({"series": wandb.plot.line_series(xs=[0.0, 1.0, 2.0], ys=[[1.0, 0.5, 0.25], [1.0, 0.75, 0.5]],
+                                              keys=["train", "val"], title="Loss", xname="epoch")})
     finish(run)
 
 
