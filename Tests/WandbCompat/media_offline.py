@@ -12,8 +12,9 @@
                                       {"rows": [...], "files": [...]} as `log` does
   media_offline.py object3d           logs point clouds (N x 3, N x 4, N x 6) and an .obj file offline;
                                       prints {"rows": [...], "files": [...]}; leaves mesh.obj behind
-  media_offline.py plots              logs wandb.plot line, scatter, bar and histogram charts offline;
-                                      prints {"rows", "files", "config"} (config: the merged updates)
+  media_offline.py plots              logs wandb.plot line, scatter, bar, histogram, confusion-matrix and line-series charts;
+                                      prints {"rows", "files", "config", "tables"} (config: the merged
+                                      updates; tables: each logged table's JSON by key)
   media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
                                       working directory), reads the history back from the run's .wandb
                                       file and prints {"rows": [...], "files": [...]}; leaves
@@ -131,7 +132,12 @@ def finish(run):
     files = sorted(os.path.relpath(path, files_dir) for path in glob.glob(files_dir + "/media/**/*", recursive=True)
                    if os.path.isfile(path))
     run_dir = os.path.dirname(files_dir)
-    print(json.dumps({"rows": history_rows(run_dir), "files": files, "config": config(run_dir)}))
+    tables = {}
+    for row in history_rows(run_dir):
+        for key, value in row.items():
+            if isinstance(value, dict) and value.get("_type") == "table-file":
+                tables[key] = json.load(open(os.path.join(files_dir, value["path"])))
+    print(json.dumps({"rows": history_rows(run_dir), "files": files, "config": config(run_dir), "tables": tables}))
 
 
 def plots():
@@ -142,6 +148,11 @@ def plots():
     run.log({"points": wandb.plot.scatter(table, "epoch", "loss", title="Scatter")})
     run.log({"bars": wandb.plot.bar(table, "name", "loss", title="Bars", split_table=True)})
     run.log({"spread": wandb.plot.histogram(table, "loss", title="Spread")})
+    run.log({"confusion": wandb.plot.confusion_matrix(y_true=[0, 1, 2, 1, 0], preds=[0, 2, 2, 1, 1],
+                                                      class_names=["cat", "dog", "bird"])})
+    run.log({"confusion_unnamed": wandb.plot.confusion_matrix(y_true=[3, 5, 5], preds=[5, 5, 3])})
+    run.log({"series": wandb.plot.line_series(xs=[0.0, 1.0, 2.0], ys=[[1.0, 0.5, 0.25], [1.0, 0.75, 0.5]],
+                                              keys=["train", "val"], title="Loss", xname="epoch")})
     finish(run)
 
 

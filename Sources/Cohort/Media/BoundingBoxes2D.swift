@@ -45,10 +45,13 @@ public struct BoundingBox: Sendable, Equatable {
     /// Where the box is: by its corners or by its centre and size. Coordinates are fractions of the
     /// image (0–1) unless `pixelDomain` is set.
     public enum Position: Sendable, Equatable {
+        /// The left, right, top and bottom edges (W&B's `minX`, `maxX`, `minY`, `maxY`).
         case corners(minX: Double, maxX: Double, minY: Double, maxY: Double)
+        /// The centre and the size (W&B's `middle`, `width`, `height`).
         case center(x: Double, y: Double, width: Double, height: Double)
     }
 
+    /// Where the box is.
     public var position: Position
     /// The class id (a key of `classLabels`).
     public var classID: Int
@@ -59,6 +62,7 @@ public struct BoundingBox: Sendable, Equatable {
     /// Coordinates in pixels instead of fractions (W&B's `"domain": "pixel"`).
     public var pixelDomain: Bool
 
+    /// A box at `position` of class `classID`.
     public init(_ position: Position, classID: Int, caption: String? = nil, scores: [String: Double] = [:], pixelDomain: Bool = false) {
         self.position = position
         self.classID = classID

@@ -23,11 +23,17 @@ public struct Table: Loggable, Equatable {
 
     /// One cell.
     public enum Cell: Sendable, Equatable {
+        /// No value (JSON `null`).
         case null
+        /// A boolean.
         case bool(Bool)
+        /// An integer.
         case int(Int64)
+        /// A floating-point number.
         case double(Double)
+        /// Text.
         case string(String)
+        /// An image, written to `media/images` when the table is logged.
         case image(Image)
         /// Any other JSON (lists, objects, histograms).
         case json(JSONValue)
