@@ -85,6 +85,13 @@ extension Run {
                 group: resolved.group, jobType: resolved.jobType, tags: resolved.tags ?? [], sweepID: resolved.sweepID,
                 host: ProcessInfo.processInfo.hostName, program: CommandLine.arguments.first, config: initialConfig)
             let session = await OnlineSession.start(run: run, connection: connection, upsert: upsert, logger: resolved.logger)
+            let logger = resolved.logger
+            let callback = resolved.onStopRequested
+            session.sender.onStopRequested { [weak run] in
+                guard let run, !run.stopRequest.exchange(true, ordering: .relaxed) else { return }
+                logger.warning("the server asked this run to stop; Run.isStopRequested is now true", metadata: ["run.id": "\(run.id)"])
+                callback?()
+            }
             run.online.withLock { $0 = session }
         }
         if let launch = resolved.launch, launch.isDistributed, run.mode != .disabled, resolved.groupLink {

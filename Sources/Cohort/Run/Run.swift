@@ -56,6 +56,11 @@ public final class Run: Sendable {
     let groupLink = Mutex<GroupLink?>(nil)
     /// The connection to the server in online mode.
     let online = Mutex<OnlineSession?>(nil)
+    let stopRequest = Atomic<Bool>(false)
+
+    /// Whether the server asked this run to stop (online mode; W&B's "stop run"). A training loop
+    /// can check it and finish; `Settings.onStopRequested` is called when it turns true.
+    public var isStopRequested: Bool { stopRequest.load(ordering: .relaxed) }
 
     init(identity: RunIdentity, settings: Settings, clock: RunClock, writer: JournalWriter, files: FileSaver?, state: RunMutableState) {
         id = identity.id

@@ -64,6 +64,10 @@ public struct Settings: Sendable {
     public var finishAtExit: Bool = true
     /// How often `live` saved files are checked for changes (`COHORT_LIVE_POLL_MS`, default 500 ms).
     public var livePollInterval: Duration = .milliseconds(500)
+    /// Called once when the server asks an online run to stop (W&B's "stop run"). The official client
+    /// interrupts the training process at that point; Cohort sets `Run.isStopRequested`, logs a
+    /// warning and calls this, so the training loop decides how to end (default: nothing more).
+    public var onStopRequested: (@Sendable () -> Void)?
     /// Artifact files of at least this many bytes are uploaded in parallel parts
     /// (`COHORT_ARTIFACT_MULTIPART_THRESHOLD_BYTES`, default 2 GiB, W&B's threshold).
     public var artifactMultipartThreshold: Int64 = 2 << 30

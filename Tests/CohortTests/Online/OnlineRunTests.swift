@@ -1,6 +1,7 @@
 import CohortModel
 import CohortTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Cohort
@@ -246,6 +247,29 @@ struct OnlineRunTests {
         let body = hook.stored(at: "/hook").map { String(decoding: $0, as: UTF8.self) } ?? ""
         #expect(body.contains("Loss diverged") && body.contains("loss is NaN at step 7"), "webhook body: \(body)")
         try await hook.shutdown()
+    }
+
+    @Test("a server that answers {\"stopped\": true} sets Run.isStopRequested and calls the settings' handler once")
+    func stopRequested() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+        defer { _ = try? server.stop() }
+        let port = try #require(URLComponents(string: server.baseURL)?.port)
+        let proxy = try await FaultInjectingProxy.start(upstream: ("127.0.0.1", port))
+        proxy.inject(.respond(200, body: #"{"stopped":true}"#), times: 2, pathPrefix: "/files/")
+        let calls = Mutex(0)
+        var settings = Self.settings(server: server, baseURL: proxy.baseURL)
+        settings.onStopRequested = { calls.withLock { $0 += 1 } }
+        let run = try await Run.start(project: "stop", dir: directory.path, settings: settings)
+        #expect(!run.isStopRequested)
+        try run.log(["x": 1])
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !run.isStopRequested && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(run.isStopRequested)
+        await run.finish()
+        try await proxy.shutdown()
+        #expect(calls.withLock { $0 } == 1)
     }
 
     @Test("online mode without an API key is refused before anything is written, saying what to do")
