@@ -46,11 +46,14 @@ extension Run {
                 return nil
             }
         }
-        if let dropped {
-            logger.warning(
-                "log dropped: step is less than the current step; use a step of at least the current step, or none",
-                metadata: ["run.id": "\(id)", "log.step": "\(dropped.requested)", "run.step": "\(dropped.current)"])
-        }
+        if let dropped { warnDropped(dropped) }
+    }
+
+    /// Says that a `log` call was dropped because its step was behind the run's (W&B's rule).
+    func warnDropped(_ dropped: (requested: Int64, current: Int64)) {
+        logger.warning(
+            "log dropped: step is less than the current step; use a step of at least the current step, or none",
+            metadata: ["run.id": "\(id)", "log.step": "\(dropped.requested)", "run.step": "\(dropped.current)"])
     }
 
     /// Defines how a metric is summarised and plotted, as W&B's `define_metric`.

@@ -56,10 +56,6 @@ extension Run {
                 return nil
             }
         }
-        if let dropped {
-            logger.warning(
-                "log dropped: step is less than the current step; use a step of at least the current step, or none",
-                metadata: ["run.id": "\(id)", "log.step": "\(dropped.requested)", "run.step": "\(dropped.current)"])
-        }
+        if let dropped { warnDropped(dropped) }
     }
 }

@@ -160,17 +160,7 @@ struct ArtifactRoutesTests {
     struct Answer {
         let json: [String: Any]
         func value(_ path: Any...) -> Any? {
-            var current: Any? = json
-            for step in path {
-                if let key = step as? String {
-                    current = (current as? [String: Any])?[key]
-                } else if let index = step as? Int, let array = current as? [Any], array.indices.contains(index) {
-                    current = array[index]
-                } else {
-                    return nil
-                }
-            }
-            return current
+            jsonValue(json, at: path)
         }
         var errors: [String] { (json["errors"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String } }
     }

@@ -43,17 +43,7 @@ struct GraphQLHarness: Sendable {
 
         /// The value at a path of object keys and array indexes.
         func value(_ path: Any...) -> Any? {
-            var current: Any? = json
-            for step in path {
-                if let key = step as? String {
-                    current = (current as? [String: Any])?[key]
-                } else if let index = step as? Int, let array = current as? [Any], array.indices.contains(index) {
-                    current = array[index]
-                } else {
-                    return nil
-                }
-            }
-            return current
+            jsonValue(json, at: path)
         }
 
         var data: [String: Any]? { json["data"] as? [String: Any] }
@@ -104,4 +94,19 @@ struct GraphQLHarness: Sendable {
     func upsertTraceRun() async throws -> Answer {
         try await post(WandbDocuments.upsertBucket, operationName: "UpsertBucket", variables: WandbDocuments.upsertBucketVariables)
     }
+}
+
+/// The value at a path of object keys and array indexes in a decoded JSON object.
+func jsonValue(_ json: [String: Any], at path: [Any]) -> Any? {
+    var current: Any? = json
+    for step in path {
+        if let key = step as? String {
+            current = (current as? [String: Any])?[key]
+        } else if let index = step as? Int, let array = current as? [Any], array.indices.contains(index) {
+            current = array[index]
+        } else {
+            return nil
+        }
+    }
+    return current
 }
