@@ -24,8 +24,8 @@ import NIOCore
 /// The answer is `{}`, or `{"stopped":true}` when the run has been asked to stop (the client
 /// then interrupts the user's process and finishes with exit code 255).
 enum FileStreamRoutes {
-    /// Decides whether a run has been asked to stop. No stop feature exists yet, so the default
-    /// answers `false`; a later `StopRun` mutation plugs in here.
+    /// Decides whether a run has been asked to stop: by default, whether `stopRun` was called for it
+    /// (the stored flag); tests may substitute their own.
     typealias StopCheck = @Sendable (RunRecord) async -> Bool
 
     /// Seconds a client is told to wait after a 503.
@@ -33,7 +33,7 @@ enum FileStreamRoutes {
 
     static func register(
         on group: RouterGroup<CohortRequestContext>, services: ServerServices,
-        stopRequested: @escaping StopCheck = { _ in false }
+        stopRequested: @escaping StopCheck = { run in run.stopRequested }
     ) {
         group.post("/files/:entity/:project/:run/file_stream") { request, context -> Response in
             try await handle(request: request, context: context, services: services, stopRequested: stopRequested)

@@ -279,6 +279,7 @@ enum CohortSchema {
                     "displayName": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.displayName }),
                     "description": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.description }),
                     "notes": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.notes }),
+                    "stopped": GraphQLField(type: bool, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.stopRequested }),
                     "group": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.groupName }),
                     "jobType": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.jobType }),
                     "host": GraphQLField(type: string, resolve: Resolve.on(RunRecord.self) { r, _, _ in r.host }),
@@ -465,6 +466,18 @@ enum CohortSchema {
                 "success": GraphQLField(type: GraphQLNonNull(bool), resolve: Resolve.on(AlertResult.self) { p, _, _ in p.success }),
                 "clientMutationId": GraphQLField(type: string, resolve: Resolve.on(AlertResult.self) { p, _, _ in p.clientMutationId }),
             ])
+        let stopRunInput = try GraphQLInputObjectType(
+            name: "StopRunInput",
+            fields: [
+                "id": InputObjectField(type: GraphQLNonNull(id)),
+                "clientMutationId": InputObjectField(type: string),
+            ])
+        let stopRunPayload = try GraphQLObjectType(
+            name: "StopRunPayload",
+            fields: [
+                "success": GraphQLField(type: GraphQLNonNull(bool), resolve: Resolve.on(StopRunResult.self) { p, _, _ in p.success }),
+                "clientMutationId": GraphQLField(type: string, resolve: Resolve.on(StopRunResult.self) { p, _, _ in p.clientMutationId }),
+            ])
         var mutationFields: GraphQLFieldMap = [
                 "upsertBucket": GraphQLField(
                     type: upsertBucketPayload, args: ["input": GraphQLArgument(type: GraphQLNonNull(upsertBucketInput))],
@@ -475,6 +488,9 @@ enum CohortSchema {
                 "notifyScriptableRunAlert": GraphQLField(
                     type: alertPayload, args: ["input": GraphQLArgument(type: GraphQLNonNull(alertInput))],
                     resolve: Resolve.root(Resolvers.notifyScriptableRunAlert)),
+                "stopRun": GraphQLField(
+                    type: stopRunPayload, args: ["input": GraphQLArgument(type: GraphQLNonNull(stopRunInput))],
+                    resolve: Resolve.root(Resolvers.stopRun)),
             ]
         for (name, field) in artifactParts.mutationFields { mutationFields[name] = field }
         let mutation = try GraphQLObjectType(name: "Mutation", fields: mutationFields)

@@ -119,6 +119,12 @@ struct CreateRunFilesResult: Sendable {
     let clientMutationId: String?
 }
 
+/// `stopRun`'s answer.
+struct StopRunResult: Sendable {
+    let success: Bool
+    let clientMutationId: String?
+}
+
 struct AlertResult: Sendable {
     let success: Bool
     let clientMutationId: String?

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import GraphQL
 
 /// The resolvers that do more than read a field: root queries and mutations of the run path.
@@ -134,6 +135,20 @@ enum Resolvers {
         let stored = try await ctx.store { try await $0.recordAlert(alert, waitDuration: .milliseconds(wait)) }
         if stored { ctx.services.alerts?.enqueue(alert) }  // delivered off the request path
         return AlertResult(success: true, clientMutationId: input["clientMutationId"].stringOrNil)
+    }
+
+    /// `stopRun(input: {id})`, as `wandb.Api().run(path).stop()` sends it: `id` is the run's storage
+    /// id. The run's next file_stream answer says `{"stopped": true}`; the client interrupts the
+    /// training process. Another entity's run is reported as not found.
+    @Sendable static func stopRun(_ args: Map, _ ctx: GraphQLContext) async throws -> (any Sendable)? {
+        let input = args["input"]
+        guard let storageID = input["id"].stringOrNil, !storageID.isEmpty else { throw GraphQLFailure("stopRun needs the run's id") }
+        guard let run = try await ctx.store({ try await $0.run(storageID: storageID) }),
+            ctx.principal.mayAct(in: run.key.entity)
+        else { throw GraphQLFailure("run \(String(reflecting: storageID)) not found") }
+        _ = try await ctx.store { try await $0.requestStop(run.key, at: ctx.now) }
+        ctx.services.logger.notice("run asked to stop", metadata: ["run": "\(run.key)"])
+        return StopRunResult(success: true, clientMutationId: input["clientMutationId"].stringOrNil)
     }
 
     // MARK: Helpers

@@ -204,5 +204,9 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX artifact_usage_run ON artifact_usage (run_id)",
         ]),
+        // As SQLite's `0003_run_stop`.
+        StoreMigration(name: "0003_run_stop", statements: [
+            "ALTER TABLE runs ADD COLUMN stop_requested BOOLEAN NOT NULL DEFAULT FALSE",
+        ]),
     ]
 }

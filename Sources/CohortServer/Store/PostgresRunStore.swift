@@ -304,6 +304,7 @@ final class PostgresRunStore: RunStore {
             if batch.complete {
                 run.record.state = StoreRules.finalState(exitCode: batch.exitCode)
                 run.record.exitCode = batch.exitCode
+                run.record.stopRequested = false  // the stop, if asked for, has happened
             } else if run.record.state == .crashed {
                 run.record.state = .running
             }
@@ -316,7 +317,7 @@ final class PostgresRunStore: RunStore {
                 """
                 UPDATE runs SET history_line_count = \(r.historyLineCount), events_line_count = \(r.eventsLineCount),
                     log_line_count = \(r.logLineCount), summary = \(r.summary), state = \(r.state.rawValue),
-                    exit_code = \(r.exitCode), preempting = \(r.preempting), updated_at = \(time), heartbeat_at = \(time)
+                    exit_code = \(r.exitCode), preempting = \(r.preempting), stop_requested = \(r.stopRequested), updated_at = \(time), heartbeat_at = \(time)
                 WHERE id = \(id)
                 """)
             return r
@@ -580,7 +581,7 @@ final class PostgresRunStore: RunStore {
                 historyLineCount: row.int("history_line_count") ?? 0, eventsLineCount: row.int("events_line_count") ?? 0,
                 logLineCount: row.int("log_line_count") ?? 0, createdAt: row.date("created_at") ?? .distantPast,
                 updatedAt: row.date("updated_at") ?? .distantPast, heartbeatAt: row.date("heartbeat_at") ?? .distantPast,
-                preempting: row.bool("preempting") ?? false)
+                preempting: row.bool("preempting") ?? false, stopRequested: row.bool("stop_requested") ?? false)
             return StoredRun(id: row.int("id") ?? 0, record: record)
         }
     }

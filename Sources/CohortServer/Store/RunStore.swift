@@ -68,6 +68,14 @@ public protocol RunStore: Sendable {
     /// The alerts of a run, oldest first.
     func alerts(_ key: RunKey) async throws(StoreError) -> [AlertRecord]
 
+    // MARK: Stopping
+
+    /// The run with this storage id (W&B's run `id`), or `nil`.
+    func run(storageID: String) async throws(StoreError) -> RunRecord?
+    /// Asks a run to stop: until it finishes, every file_stream answer says `{"stopped": true}`.
+    /// `.notFound` without the run; `.conflict` when it has already finished or failed.
+    func requestStop(_ key: RunKey, at date: Date) async throws(StoreError) -> RunRecord
+
     /// Closes connections.
     func close() async
 }

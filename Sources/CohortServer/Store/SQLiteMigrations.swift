@@ -206,5 +206,10 @@ enum SQLiteMigrations {
             """,
             "CREATE INDEX artifact_usage_run ON artifact_usage (run_id)",
         ]),
+        // A user's request that a run stop (`stopRun`): file_stream answers `{"stopped": true}` until
+        // the run finishes.
+        StoreMigration(name: "0003_run_stop", statements: [
+            "ALTER TABLE runs ADD COLUMN stop_requested INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 }

@@ -269,6 +269,7 @@ final class SQLiteRunStore: RunStore {
             if batch.complete {
                 run.record.state = StoreRules.finalState(exitCode: batch.exitCode)
                 run.record.exitCode = batch.exitCode
+                run.record.stopRequested = false  // the stop, if asked for, has happened
             } else if run.record.state == .crashed {
                 run.record.state = .running
             }
@@ -279,11 +280,12 @@ final class SQLiteRunStore: RunStore {
             _ = try await tx.rows(
                 """
                 UPDATE runs SET history_line_count = ?, events_line_count = ?, log_line_count = ?, summary = ?,
-                    state = ?, exit_code = ?, preempting = ?, updated_at = ?, heartbeat_at = ?
+                    state = ?, exit_code = ?, preempting = ?, stop_requested = ?, updated_at = ?, heartbeat_at = ?
                 WHERE id = ?
                 """,
                 [.integer(r.historyLineCount), .integer(r.eventsLineCount), .integer(r.logLineCount), .text(r.summary),
-                 .text(r.state.rawValue), r.exitCode.map { .integer($0) } ?? .null, .bool(r.preempting), .time(date),
+                 .text(r.state.rawValue), r.exitCode.map { .integer($0) } ?? .null, .bool(r.preempting),
+                 .bool(r.stopRequested), .time(date),
                  .time(date), .integer(id)])
             return r
         }
@@ -551,7 +553,7 @@ final class SQLiteRunStore: RunStore {
                 historyLineCount: row.int("history_line_count") ?? 0, eventsLineCount: row.int("events_line_count") ?? 0,
                 logLineCount: row.int("log_line_count") ?? 0, createdAt: row.date("created_at") ?? .distantPast,
                 updatedAt: row.date("updated_at") ?? .distantPast, heartbeatAt: row.date("heartbeat_at") ?? .distantPast,
-                preempting: row.int("preempting") == 1)
+                preempting: row.int("preempting") == 1, stopRequested: row.int("stop_requested") == 1)
             return StoredRun(id: row.int("id") ?? 0, record: record)
         }
     }

@@ -55,6 +55,9 @@ public struct RunRecord: Sendable, Equatable {
     public var heartbeatAt: Date
     /// The client marked the run preempting (`file_stream` `preempting: true`); it may be resumed.
     public var preempting: Bool
+    /// Someone asked the run to stop (`stopRun`): file_stream answers `{"stopped": true}` until the
+    /// run finishes, which clears it.
+    public var stopRequested: Bool
 
     public init(
         storageID: String, key: RunKey, displayName: String, groupName: String? = nil, jobType: String? = nil,
@@ -62,7 +65,7 @@ public struct RunRecord: Sendable, Equatable {
         commit: String? = nil, repo: String? = nil, sweep: String? = nil, tags: [String] = [], config: String = "{}",
         summary: String = "{}", state: RunState = .running, exitCode: Int? = nil, historyLineCount: Int = 0,
         eventsLineCount: Int = 0, logLineCount: Int = 0, createdAt: Date, updatedAt: Date, heartbeatAt: Date,
-        preempting: Bool = false
+        preempting: Bool = false, stopRequested: Bool = false
     ) {
         self.storageID = storageID
         self.key = key
@@ -88,6 +91,7 @@ public struct RunRecord: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.heartbeatAt = heartbeatAt
         self.preempting = preempting
+        self.stopRequested = stopRequested
     }
 }
 

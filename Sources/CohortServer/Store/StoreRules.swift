@@ -68,6 +68,16 @@ enum StoreRules {
         (exitCode ?? 0) == 0 ? .finished : .failed
     }
 
+    /// Refuses a stop request for a run that is no longer running (a crashed run may still be
+    /// resumed, so it can be asked to stop).
+    static func checkStoppable(_ run: RunRecord) throws(StoreError) {
+        switch run.state {
+        case .running, .crashed: return
+        case .finished, .failed:
+            throw StoreError(.conflict, "run \(run.key) has already \(run.state.rawValue); there is nothing to stop")
+        }
+    }
+
     /// A readable display name like W&B's: `<adjective>-<noun>-<number>`, where `number` is the run's
     /// ordinal in its project (the count of runs before it, plus one), so names in a project are unique.
     static func generatedName(ordinal: Int) -> String {

@@ -103,6 +103,24 @@ struct WandbCompatScenarioTests {
         scenario.passed = true
     }
 
+    @Test("wandb.Api().run(path).stop() on a training run: the official client interrupts the script and the run ends failed with exit code 255")
+    func stopRun() async throws {
+        let scenario = try Scenario("cohort-stop")
+        let trained = try scenario.run("stop.py", ["train"], timeout: .seconds(240))
+        #expect(trained.status != 0, "the script is interrupted:\n\(trained.standardOutput)")
+        #expect(trained.standardError.contains("KeyboardInterrupt"), "\(trained.standardError.suffix(3000))")
+        #expect(!trained.standardOutput.contains(#""interrupted": false"#), "the loop ran to its end: the stop never arrived")
+        let first = try #require(trained.standardOutput.split(separator: "\n").first, "no output")
+        let runID = try #require(try JSONParser.parse(String(first))["run"]?.stringValue)
+        let store = try await scenario.stoppedStore()
+        defer { Task { await store.close() } }
+        let run = try #require(try await store.run(RunKey(entity: "admin", project: "stopping", name: runID)))
+        #expect(run.state == .failed && run.exitCode == 255, "\(run.state) \(String(describing: run.exitCode))")
+        #expect(!run.stopRequested, "finishing cleared the request")
+        #expect(run.historyLineCount > 0 && run.historyLineCount < 1800)
+        scenario.passed = true
+    }
+
     @Test("wandb.Api() artifact reads (cold cache): by version, latest and alias, single entries, files, download, lineage both ways, versions, collections and types")
     func artifactReads() async throws {
         let scenario = try Scenario("cohort-art-api")

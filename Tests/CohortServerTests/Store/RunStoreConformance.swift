@@ -367,6 +367,31 @@ struct RunStoreConformance {
         }
     }
 
+    @Test("stop: a running run is flagged until it finishes; a finished run or an unknown one is refused", arguments: StoreBackend.all)
+    func stop(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let created = try await Self.create(store)
+            #expect(!created.stopRequested)
+            #expect(try await store.run(storageID: created.storageID)?.key == Self.key)
+            #expect(try await store.run(storageID: "no-such-id") == nil)
+
+            let asked = try await store.requestStop(Self.key, at: Self.at(1))
+            #expect(asked.stopRequested)
+            #expect(try await store.run(Self.key)?.stopRequested == true, "the request is stored")
+            let heartbeat = try await store.applyFileStream(Self.history(0, [#"{"_step":0}"#]), to: Self.key, at: Self.at(2))
+            #expect(heartbeat.stopRequested, "every answer until the run finishes says stopped")
+            #expect(try await store.requestStop(Self.key, at: Self.at(3)).stopRequested, "asking twice is harmless")
+
+            let finished = try await store.applyFileStream(FileStreamBatch(complete: true, exitCode: 255), to: Self.key, at: Self.at(4))
+            #expect(!finished.stopRequested && finished.state == .failed && finished.exitCode == 255)
+            #expect(try await store.run(Self.key)?.stopRequested == false, "finishing clears the request")
+            await Self.expectStoreError(.conflict) { _ = try await store.requestStop(Self.key, at: Self.at(5)) }
+            await Self.expectStoreError(.notFound) {
+                _ = try await store.requestStop(RunKey(entity: "alice", project: "mnist", name: "missing"), at: Self.at(5))
+            }
+        }
+    }
+
     @Test("an unknown run: file_stream and the run's readers say not found", arguments: StoreBackend.all)
     func unknownRun(backend: StoreBackend) async throws {
         try await backend.withStore { store in

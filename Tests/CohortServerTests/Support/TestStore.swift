@@ -108,5 +108,10 @@ actor TestStore: RunStore {
         return stored
     }
     func alerts(_ key: RunKey) async throws(StoreError) -> [AlertRecord] { try check(); return try await sqlite.alerts(key) }
+    func run(storageID: String) async throws(StoreError) -> RunRecord? { try check(); return try await sqlite.run(storageID: storageID) }
+    func requestStop(_ key: RunKey, at date: Date) async throws(StoreError) -> RunRecord {
+        try check()
+        return try await sqlite.requestStop(key, at: date)
+    }
     func close() async { await sqlite.close() }
 }

@@ -272,6 +272,34 @@ struct OnlineRunTests {
         #expect(calls.withLock { $0 } == 1)
     }
 
+    @Test("wandb.Api().run(path).stop() against the real server reaches a Swift run: isStopRequested, the handler once")
+    func stopFromWandbAPI() async throws {
+        guard WandbClient.isInstalled || WandbClient.required else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+        defer { _ = try? server.stop() }
+        let calls = Mutex(0)
+        var settings = Self.settings(server: server)
+        settings.onStopRequested = { calls.withLock { $0 += 1 } }
+        let run = try await Run.start(project: "stop", dir: directory.path, settings: settings)
+        try run.log(["x": 1])
+        let request = try WandbClient.run("stop.py", arguments: ["request", try Self.path(of: run.url)], server: server, directory: directory.path)
+        try #require(request.status == 0, "stop.py failed: \(request.standardError.suffix(3000))")
+        var step = 1
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !run.isStopRequested && ContinuousClock.now < deadline {
+            step += 1
+            try run.log(["x": Double(step)])  // a training loop that checks the flag between steps
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(run.isStopRequested)
+        await run.finish(exitCode: 255)
+        #expect(calls.withLock { $0 } == 1)
+        let read = try Self.read(try Self.path(of: run.url), server: server, directory: directory)
+        #expect(read["state"]?.stringValue == "failed", "\(read)")
+    }
+
     @Test("online mode without an API key is refused before anything is written, saying what to do")
     func noKey() async throws {
         let directory = try TemporaryDirectory()
