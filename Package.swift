@@ -37,7 +37,9 @@ let package = Package(
         // Pure values shared by client, coordinator and server: JSON, journal framing, records.
         .target(name: "CohortModel"),
         // HTTP through libcurl on a thread of its own (HTTPClient), RetryPolicy, RetryingHTTPClient.
-        .target(name: "CohortTransport", dependencies: ["CCurl", "CohortModel"]),
+        .target(
+            name: "CohortTransport",
+            dependencies: ["CCurl", "CohortModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Group leader and workers: codec and pure state machines (NIOCore), TCP over NIOPosix (Network/).
         .target(
             name: "CohortCoordinator",
