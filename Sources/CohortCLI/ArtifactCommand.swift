@@ -73,6 +73,8 @@ struct ArtifactCommand: ParsableCommand {
             let megabytes = Double(artifact.size) / 1_048_576
             let size = (megabytes * 10).rounded() / 10
             FileHandle.standardError.write(Data("uploading \(name): \(files) files, \(size) MiB\n".utf8))
+            let bar = TransferProgressBar()
+            settings.onArtifactProgress = { bar.update($0) }
             let snapshot = settings
             let aliases = alias
             let logged = artifact
@@ -82,6 +84,7 @@ struct ArtifactCommand: ParsableCommand {
                 await run.finish()
                 return run.url
             }
+            bar.end()
             FileHandle.standardError.write(Data("uploaded \(name) (\(url ?? "run page unknown"))\n".utf8))
             print("\(name)\t\(artifact.digest)")
         }
@@ -97,17 +100,19 @@ struct ArtifactCommand: ParsableCommand {
         @Option(name: .long, help: "The destination directory (default: ./artifacts/<name>:<version>).")
         var root: String?
 
+        @Flag(name: .long, help: "Download straight into the destination, neither using nor filling the cache.")
+        var skipCache = false
+
         @OptionGroup var server: ServerOptions
 
         func run() throws {
             let settings = server.settings()
-            let (name, root) = (self.name, self.root)
+            let (name, root, skipCache) = (self.name, self.root, self.skipCache)
+            let bar = TransferProgressBar()
             let result = try BlockingAwait.run { () async throws(CohortError) -> (artifact: UsedArtifact, directory: String) in
-                try await UsedArtifact.download(name, to: root, settings: settings) { done, total in
-                    FileHandle.standardError.write(Data("\rdownloading \(done)/\(total) files".utf8))
-                    if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-                }
+                try await UsedArtifact.download(name, to: root, settings: settings, skipCache: skipCache) { bar.update($0) }
             }
+            bar.end()
             print("\(result.artifact.name):\(result.artifact.version)\t\(result.directory)")
         }
     }

@@ -31,6 +31,8 @@ struct ArtifactUploader: Sendable {
     let client: WandbAPIClient
     let configuration: Configuration
     let logger: Logger
+    /// Told how far the `PUT`s have come (`Settings.onArtifactProgress`).
+    var onProgress: (@Sendable (ArtifactTransferProgress) -> Void)? = nil
 
     typealias Job = ArtifactUploadState.Job
 
@@ -125,7 +127,7 @@ struct ArtifactUploader: Sendable {
 
     /// The `PUT`s not accepted yet, the multipart completions, the manifest and the commit.
     private func finish(_ state: inout ArtifactUploadState, artifact: ArtifactRecord, entity: String, run: RunUpsert, statePath: String?) async throws {
-        try await perform(&state, statePath: statePath)
+        try await perform(&state, statePath: statePath, artifact: artifact.name)
         for (index, file) in state.multipart.sorted(by: { $0.key < $1.key }) {
             var tags: [Int: String] = [:]
             for (job, eTag) in state.accepted where state.jobs[job].file == index { tags[state.jobs[job].part ?? 0] = eTag }
@@ -146,10 +148,17 @@ struct ArtifactUploader: Sendable {
 
     /// Runs the `PUT`s the server has not accepted, at most `parallelUploads` at once, saving the
     /// state after each one it accepts.
-    private func perform(_ state: inout ArtifactUploadState, statePath: String?) async throws {
+    private func perform(_ state: inout ArtifactUploadState, statePath: String?, artifact: String) async throws {
         let pending = state.jobs.indices.filter { state.accepted[$0] == nil }
         let jobs = state.jobs
         let entries = state.entries
+        let meter = onProgress.map { report in
+            let accepted = jobs.indices.filter { !pending.contains($0) }
+            return TransferMeter(
+                artifact: artifact, direction: .upload, bytesTotal: jobs.reduce(0) { $0 + $1.length }, filesTotal: jobs.count,
+                alreadyDone: (accepted.reduce(0) { $0 + jobs[$1].length }, accepted.count), report: report)
+        }
+        meter?.announce()
         try await withThrowingTaskGroup(of: (job: Int, eTag: String).self) { group in
             var next = 0
             var running = 0
@@ -160,10 +169,14 @@ struct ArtifactUploader: Sendable {
                     let path = entries[jobs[index].file].localPath ?? ""
                     next += 1
                     running += 1
-                    group.addTask { (index, try await self.put(jobs[index], path: path)) }
+                    group.addTask {
+                        let progress = meter.map { meter in { @Sendable (bytes: Int64) in meter.moved(bytes, slot: index) } }
+                        return (index, try await self.put(jobs[index], path: path, progress: progress))
+                    }
                 }
                 guard let result = try await group.next() else { break }
                 running -= 1
+                meter?.finished(slot: result.job, bytes: jobs[result.job].length)
                 state.accepted[result.job] = result.eTag
                 if let statePath { state.save(statePath) }
             }
@@ -171,9 +184,9 @@ struct ArtifactUploader: Sendable {
     }
 
     /// One `PUT`; a part is tried up to `partAttempts` times. Returns the part's ETag ("" for a file).
-    private func put(_ job: Job, path: String) async throws -> String {
+    private func put(_ job: Job, path: String, progress: (@Sendable (Int64) -> Void)?) async throws -> String {
         guard let part = job.part else {
-            try await client.upload(.file(path: path), to: job.url, headers: job.headers)
+            try await client.upload(.file(path: path), to: job.url, headers: job.headers, progress: progress)
             return ""
         }
         let region = FileRegion(path: path, offset: job.offset, length: job.length)
@@ -185,7 +198,7 @@ struct ArtifactUploader: Sendable {
         var attempt = 1
         while true {
             do {
-                let receipt = try await client.upload(.region(region), to: job.url, headers: headers)
+                let receipt = try await client.upload(.region(region), to: job.url, headers: headers, progress: progress)
                 guard let eTag = receipt.eTag else { throw CohortError(.refused, "part \(part) was stored without an ETag") }
                 return eTag
             } catch let error as WandbAPIError where attempt < configuration.partAttempts && Self.retryable(error) {

@@ -78,12 +78,18 @@ public struct UsedArtifact: Sendable {
     /// `http(s)://` and `s3://` references are not fetched.
     /// - Parameters:
     ///   - root: the destination directory; created when missing; files in it are replaced.
-    ///   - progress: called after each file with the files done and the total.
+    ///   - skipCache: fetch every file straight into `root` (checked as it arrives) without reading
+    ///     or filling the cache, as W&B's `download(skip_cache=True)`: one write per file instead of
+    ///     two, for files read once.
+    ///   - progress: told how far the download has come: at most every 100 ms while bytes arrive,
+    ///     after each file, and once at the start (cached files count as done when reached).
     /// - Throws: `CohortError` `.checksumMismatch` when a file arrives different from the manifest
     ///   (the copy is not kept), `.server` when the server cannot be reached, `.storage` for local
     ///   write failures.
     @discardableResult
-    public func download(to root: String? = nil, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws(CohortError) -> String {
+    public func download(
+        to root: String? = nil, skipCache: Bool = false, progress: (@Sendable (ArtifactTransferProgress) -> Void)? = nil
+    ) async throws(CohortError) -> String {
         let destination = Artifact.absolute(root ?? "artifacts/\(name):\(version)")
         let entries = try await entries()
         let urls: [String: String]
@@ -93,23 +99,30 @@ public struct UsedArtifact: Sendable {
             throw ArtifactUploader.cohortError(error)
         }
         let files = entries.values.sorted { $0.path < $1.path }
-        let total = files.count
+        let meter = progress.map { report in
+            TransferMeter(
+                artifact: "\(name):\(version)", direction: .download, bytesTotal: files.reduce(0) { $0 + ($1.size ?? 0) },
+                filesTotal: files.count, report: report)
+        }
+        meter?.announce()
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                var done = 0
+            try await withThrowingTaskGroup(of: Int.self) { group in
                 var running = 0
                 var next = 0
                 while next < files.count || running > 0 {
                     while next < files.count, running < 8 {
-                        let entry = files[next]
+                        let (slot, entry) = (next, files[next])
                         next += 1
                         running += 1
-                        group.addTask { try await self.fetch(entry, url: urls[entry.path], into: destination) }
+                        group.addTask {
+                            let moved = meter.map { meter in { @Sendable (bytes: Int64) in meter.moved(bytes, slot: slot) } }
+                            try await self.fetch(entry, url: urls[entry.path], into: destination, skipCache: skipCache, progress: moved)
+                            return slot
+                        }
                     }
-                    guard (try await group.next()) != nil else { break }
+                    guard let slot = try await group.next() else { break }
                     running -= 1
-                    done += 1
-                    progress?(done, total)
+                    meter?.finished(slot: slot, bytes: files[slot].size ?? 0)
                 }
             }
         } catch {
@@ -119,7 +132,9 @@ public struct UsedArtifact: Sendable {
     }
 
     /// One entry: from the cache, or fetched into it and checked, then copied to the destination.
-    private func fetch(_ entry: ArtifactManifestEntry, url: String?, into root: String) async throws(CohortError) {
+    private func fetch(
+        _ entry: ArtifactManifestEntry, url: String?, into root: String, skipCache: Bool, progress: (@Sendable (Int64) -> Void)?
+    ) async throws(CohortError) {
         let target = root + "/" + (try Artifact.entryPath(entry.path))
         if let ref = entry.ref {
             guard ref.hasPrefix("file://") else { return }  // remote references stay remote
@@ -127,22 +142,48 @@ public struct UsedArtifact: Sendable {
             try await OffPool.run { () throws(CohortError) in try ArtifactCache.copy(source, to: target) }
             return
         }
-        if let cached = cache.file(md5: entry.digest, size: entry.size) {
+        if !skipCache, let cached = cache.file(md5: entry.digest, size: entry.size) {
             try await OffPool.run { () throws(CohortError) in try ArtifactCache.copy(cached, to: target) }
             return
         }
         guard let url else { throw CohortError(.refused, "the server gives no download URL for \(entry.path) of \(name):\(version)") }
-        let temporary = try cache.temporaryPath()
+        let temporary = skipCache ? try Self.partialPath(for: target) : try cache.temporaryPath()
+        let measured: String
         do {
-            _ = try await client.download(from: url, to: temporary)
+            measured = try await client.downloadHashing(from: url, to: temporary, progress: progress).base64
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)  // a partial download is useless
             throw ArtifactUploader.cohortError(error)
         }
         let (cache, digest, what) = (self.cache, entry.digest, "\(entry.path) of \(name):\(version)")
         try await OffPool.run { () throws(CohortError) in
-            let cached = try cache.insert(temporary, md5: digest, what: what)
-            try ArtifactCache.copy(cached, to: target)
+            if skipCache {
+                try ArtifactCache.verify(temporary, md5: digest, measured: measured, what: what)
+                try Self.replace(target, with: temporary)
+            } else {
+                let cached = try cache.insert(temporary, md5: digest, measured: measured, what: what)
+                try ArtifactCache.copy(cached, to: target)
+            }
+        }
+    }
+
+    /// A hidden path beside `target` to download into (its directory is created).
+    private static func partialPath(for target: String) throws(CohortError) -> String {
+        let directory = (target as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .storage("cannot create \(directory): \(error)")
+        }
+        return directory + "/." + (target as NSString).lastPathComponent + ".cohort-" + UUID().uuidString
+    }
+
+    /// Moves a checked download onto `target`, replacing what is there.
+    private static func replace(_ target: String, with downloaded: String) throws(CohortError) {
+        if rename(downloaded, target) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: downloaded)  // nothing else will clean it up
+            throw .storage("cannot move the download into \(target): \(reason)")
         }
     }
 }
@@ -155,12 +196,13 @@ extension UsedArtifact {
     ///     entity to `settings.entity` or the key's.
     ///   - root: the destination (default `./artifacts/<name>:<version>`).
     ///   - settings: the server, key and cache.
-    ///   - progress: called after each file with the files done and the total.
+    ///   - skipCache: download straight into `root`, bypassing the cache (see `download(to:skipCache:progress:)`).
+    ///   - progress: told how far the download has come (see `download(to:skipCache:progress:)`).
     /// - Returns: the version and the directory that holds its files.
     /// - Throws: `CohortError` as `Run.useArtifact` and `download(to:)` do.
     public static func download(
-        _ name: String, to root: String? = nil, settings: Settings = .fromEnvironment(),
-        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        _ name: String, to root: String? = nil, settings: Settings = .fromEnvironment(), skipCache: Bool = false,
+        progress: (@Sendable (ArtifactTransferProgress) -> Void)? = nil
     ) async throws(CohortError) -> (artifact: UsedArtifact, directory: String) {
         let connection = try await OnlineSession.connect(settings: settings, logger: settings.logger)
         defer { connection.http.shutdown() }
@@ -170,7 +212,7 @@ extension UsedArtifact {
         let artifact = try await resolve(
             name, entity: entity, project: settings.project ?? "uncategorized", client: connection.client,
             cacheDirectory: settings.artifactCacheDirectory)
-        let directory = try await artifact.download(to: root, progress: progress)
+        let directory = try await artifact.download(to: root, skipCache: skipCache, progress: progress)
         return (artifact, directory)
     }
 }

@@ -111,7 +111,9 @@ final class OnlineSession: Sendable {
         configuration.machine.batchInterval = connection.settings.fileStreamInterval
         let sender = RunSender(
             runDirectory: run.syncDir, journalPath: run.journalPath,
-            backend: WandbSenderBackend(client: connection.client, entity: entity, artifacts: connection.settings.artifactUpload, logger: logger),
+            backend: WandbSenderBackend(
+                client: connection.client, entity: entity, artifacts: connection.settings.artifactUpload,
+                onArtifactProgress: connection.settings.onArtifactProgress, logger: logger),
             runCreated: created,
             configuration: configuration, logger: logger)
         return OnlineSession(connection: connection, sender: sender, entity: entity)

@@ -51,7 +51,8 @@ public enum RunSync {
         let connection = try await OnlineSession.connect(settings: settings, logger: settings.logger)
         defer { connection.http.shutdown() }
         let backend = WandbSenderBackend(
-            client: connection.client, entity: settings.entity ?? connection.defaultEntity, artifacts: settings.artifactUpload)
+            client: connection.client, entity: settings.entity ?? connection.defaultEntity, artifacts: settings.artifactUpload,
+            onArtifactProgress: settings.onArtifactProgress)
         var configuration = RunSender.Configuration()
         configuration.journalIsFinal = true
         configuration.maximumConsecutiveFailures = 3

@@ -14,17 +14,24 @@ final class WandbSenderBackend: SenderBackend {
 
     /// How artifacts are uploaded.
     let artifacts: ArtifactUploader.Configuration
+    /// Told how far artifact uploads have come.
+    let onArtifactProgress: (@Sendable (ArtifactTransferProgress) -> Void)?
     let logger: Logger
 
-    init(client: WandbAPIClient, entity: String?, artifacts: ArtifactUploader.Configuration = .init(), logger: Logger = Logger(label: "cohort.sender")) {
+    init(
+        client: WandbAPIClient, entity: String?, artifacts: ArtifactUploader.Configuration = .init(),
+        onArtifactProgress: (@Sendable (ArtifactTransferProgress) -> Void)? = nil, logger: Logger = Logger(label: "cohort.sender")
+    ) {
         self.client = client
         self.resolvedEntity = Mutex(entity)
         self.artifacts = artifacts
+        self.onArtifactProgress = onArtifactProgress
         self.logger = logger
     }
 
     func logArtifact(_ artifact: ArtifactRecord, run: RunUpsert, statePath: String?) async throws(CohortError) {
-        let uploader = ArtifactUploader(client: client, configuration: artifacts, logger: logger)
+        var uploader = ArtifactUploader(client: client, configuration: artifacts, logger: logger)
+        uploader.onProgress = onArtifactProgress
         try await uploader.upload(artifact, entity: try entity(of: run), run: run, statePath: statePath)
     }
 

@@ -68,6 +68,10 @@ public struct Settings: Sendable {
     /// interrupts the training process at that point; Cohort sets `Run.isStopRequested`, logs a
     /// warning and calls this, so the training loop decides how to end (default: nothing more).
     public var onStopRequested: (@Sendable () -> Void)?
+    /// Called as artifact uploads of this run move bytes (at most every 100 ms, and when each file or
+    /// part is done), from the sender's threads: it must return quickly. `cohort artifact put` draws
+    /// its progress bar with it. Default: nothing.
+    public var onArtifactProgress: (@Sendable (ArtifactTransferProgress) -> Void)?
     /// Artifact files of at least this many bytes are uploaded in parallel parts
     /// (`COHORT_ARTIFACT_MULTIPART_THRESHOLD_BYTES`, default 2 GiB, W&B's threshold).
     public var artifactMultipartThreshold: Int64 = 2 << 30

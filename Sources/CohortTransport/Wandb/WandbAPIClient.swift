@@ -129,9 +129,12 @@ public struct WandbAPIClient: Sendable {
     ///   - source: the whole file, a region of it, or bytes.
     ///   - url: the upload URL, used verbatim.
     ///   - headers: the server's upload headers (``HTTPHeader/wandbUploadHeaders(_:)`` parses W&B's strings).
+    ///   - progress: told the body bytes sent so far, on the client's thread (must return quickly).
     /// - Returns: the status and the `ETag` (quotes kept).
     @discardableResult
-    public func upload(_ source: UploadSource, to url: String, headers: [HTTPHeader] = []) async throws(WandbAPIError) -> UploadReceipt {
+    public func upload(
+        _ source: UploadSource, to url: String, headers: [HTTPHeader] = [], progress: (@Sendable (Int64) -> Void)? = nil
+    ) async throws(WandbAPIError) -> UploadReceipt {
         let body: HTTPRequest.Body
         switch source {
         case .bytes(let bytes): body = .bytes(bytes)
@@ -142,7 +145,8 @@ public struct WandbAPIClient: Sendable {
             guard let size = try? handle.seekToEnd() else { throw .fileUnreadable("upload", path: path) }
             body = .file(FileRegion(path: path, offset: 0, length: Int64(size)))
         }
-        let request = HTTPRequest(method: .put, url: url, headers: headers.filter { $0.name.lowercased() != "authorization" }, body: body)
+        var request = HTTPRequest(method: .put, url: url, headers: headers.filter { $0.name.lowercased() != "authorization" }, body: body)
+        if let progress { request.onProgress = { progress($0.bytesSent) } }
         do {
             let response = try await http.execute(request)
             return UploadReceipt(status: response.status, eTag: response.header("ETag").map(Self.withoutLineEnd))
@@ -161,11 +165,29 @@ public struct WandbAPIClient: Sendable {
     }
 
     /// `GET`s a URL the server handed out (no API key) into the file at `path`.
+    /// - Parameter progress: told the bytes received so far, on the client's thread (must return quickly).
     /// - Returns: the number of bytes written.
     @discardableResult
-    public func download(from url: String, to path: String) async throws(WandbAPIError) -> Int64 {
+    public func download(from url: String, to path: String, progress: (@Sendable (Int64) -> Void)? = nil) async throws(WandbAPIError) -> Int64 {
+        var request = HTTPRequest.download(from: url, to: path)
+        if let progress { request.onProgress = { progress($0.bytesReceived) } }
         do {
-            return try await http.execute(HTTPRequest.download(from: url, to: path)).bodyBytesReceived
+            return try await http.execute(request).bodyBytesReceived
+        } catch {
+            throw .transport("download", error)
+        }
+    }
+
+    /// `GET`s a URL the server handed out (no API key) into the file at `path`, hashing the bytes as
+    /// they arrive.
+    /// - Parameter progress: told the bytes received so far, on the client's thread (must return quickly).
+    /// - Returns: the MD5 of what was written.
+    public func downloadHashing(from url: String, to path: String, progress: (@Sendable (Int64) -> Void)? = nil) async throws(WandbAPIError) -> MD5.Digest {
+        var request = HTTPRequest.download(from: url, to: path)
+        request.hashesBody = true
+        if let progress { request.onProgress = { progress($0.bytesReceived) } }
+        do {
+            return try await http.execute(request).bodyMD5 ?? MD5().finalize()
         } catch {
             throw .transport("download", error)
         }

@@ -93,6 +93,19 @@ struct ArtifactTrafficTests {
         #expect(((try? OnlineArtifactTests.read(directory.appending("cache/artifacts/obj"))) ?? [:]).isEmpty)  // nothing cached
         let (_, root) = try await UsedArtifact.download("blob", to: directory.appending("got"), settings: settings)
         #expect(try OnlineArtifactTests.read(root) == files)
+
+        // Straight into the destination (skipCache): a corrupt answer leaves no file, partial or whole.
+        proxy.inject(.respond(200, body: "not the bytes"), times: 1, pathPrefix: "/storage/artifacts/")
+        let direct = directory.appending("direct")
+        let refused = await #expect(throws: CohortError.self) {
+            _ = try await UsedArtifact.download("blob", to: direct, settings: settings, skipCache: true)
+        }
+        #expect(refused?.code == .checksumMismatch)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: direct)) ?? []).isEmpty, "no file left behind")
+        let requestsBefore = proxy.requests.count
+        _ = try await UsedArtifact.download("blob", to: direct, settings: settings, skipCache: true)
+        #expect(try OnlineArtifactTests.read(direct) == files)
+        #expect(proxy.requests.dropFirst(requestsBefore).contains { $0.path.hasPrefix("/storage/artifacts/") }, "fetched although cached")
         try await proxy.shutdown()
     }
 

@@ -2,6 +2,7 @@ import CohortModel
 import CohortTestSupport
 import CohortTransport
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Cohort
@@ -92,7 +93,7 @@ struct OnlineArtifactTests {
         #expect(read["files"] == .object(expected))
     }
 
-    @Test("a file above the multipart threshold goes up in parallel parts and downloads equal")
+    @Test("a file above the multipart threshold goes up in parallel parts and downloads equal; progress counts every byte both ways")
     func multipart() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -101,6 +102,8 @@ struct OnlineArtifactTests {
         var settings = Self.settings(server, cache: directory.appending("cache"))
         settings.artifactMultipartThreshold = 100_000
         settings.artifactPartBytes = 65_536
+        let uploads = Mutex<[ArtifactTransferProgress]>([])
+        settings.onArtifactProgress = { report in uploads.withLock { $0.append(report) } }
         let big = Self.bytes(300_001, seed: 7)
         try Self.write(["big.bin": big, "small.txt": Array("small\n".utf8)], under: directory.appending("model"))
 
@@ -109,12 +112,21 @@ struct OnlineArtifactTests {
         try model.addDirectory(directory.appending("model"))
         try writer.logArtifact(model)
         await writer.finish()
+        let sent = uploads.withLock { $0 }
+        #expect(sent.first?.bytesDone == 0 && sent.first?.filesDone == 0, "announced before the first byte: \(sent.prefix(2))")
+        #expect(sent.allSatisfy { $0.artifact == "model" && $0.direction == .upload && $0.bytesTotal == 300_007 && $0.filesTotal == 6 })
+        #expect(sent.last?.isComplete == true && sent.last?.bytesDone == 300_007, "5 parts of big.bin and small.txt: \(sent.suffix(2))")
+        #expect(sent.map(\.filesDone) == sent.map(\.filesDone).sorted(), "finished files never go back")
 
         let reader = try await Run.start(project: "multi", dir: directory.path, settings: settings)
         let used = try await reader.useArtifact("model")
         #expect(used.digest == model.digest)
-        let root = try await used.download(to: directory.appending("got"))
+        let downloads = Mutex<[ArtifactTransferProgress]>([])
+        let root = try await used.download(to: directory.appending("got")) { report in downloads.withLock { $0.append(report) } }
         #expect(try Self.read(root) == ["big.bin": big, "small.txt": Array("small\n".utf8)])
+        let received = downloads.withLock { $0 }
+        #expect(received.allSatisfy { $0.artifact == "model:v0" && $0.direction == .download && $0.bytesTotal == 300_007 && $0.filesTotal == 2 })
+        #expect(received.last?.isComplete == true, "\(received.suffix(2))")
         await reader.finish()
     }
 
@@ -164,12 +176,14 @@ struct OnlineArtifactTests {
             environment: environment)
         #expect(put.status == 0, "\(put.standardError)")
         #expect(put.standardError.contains("uploading cli-data"))
+        #expect(put.standardError.contains("[##############################]") && put.standardError.contains("100%"), "\(put.standardError)")
         let get = try ChildProcess.run(
             ChildProcess.product("cohort"), ["artifact", "get", "cli-data:gold", "--root", directory.appending("dst"), "--project", "clip"],
             environment: environment.merging(["COHORT_CACHE_DIR": directory.appending("cache")]) { $1 })
         #expect(get.status == 0, "\(get.standardError)")
         #expect(get.standardOutput.hasPrefix("cli-data:v0\t"))
-        #expect(get.standardError.contains("downloading 2/2 files"))
+        #expect(get.standardError.contains("downloading cli-data:v0  [##############################]  0.0/0.0 MiB  100%"), "\(get.standardError)")
+        #expect(get.standardError.contains("2/2 files"))
         #expect(try Self.read(directory.appending("dst")) == files)
     }
 }
