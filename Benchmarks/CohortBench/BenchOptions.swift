@@ -18,6 +18,9 @@ struct BenchOptions: Sendable {
         case online
         /// Image encoding (MB/s of raw pixels, through `log`) and histogram computation (values/s).
         case media
+        /// One file as an artifact to a server (`COHORT_BASE_URL`, `COHORT_API_KEY`): hashing
+        /// (`addFile`) and upload (`logArtifact` until `finish()` returned) timed apart.
+        case artifact
     }
 
     var command: Command
@@ -39,6 +42,8 @@ struct BenchOptions: Sendable {
     var maximumQueuedBytes: Int?
     /// Rows each rank logs, timed, in the `rank` benchmark (`--steps`).
     var rankSteps = 200_000
+    /// The file the `artifact` benchmark uploads (`--file`).
+    var artifactFile: String?
 
     /// The usage text printed on a bad command line.
     static let usage = """
@@ -48,6 +53,7 @@ struct BenchOptions: Sendable {
                CohortBench rank --dir DIR [--steps N] [--warmup N]   (each rank of `cohort launch`)
                CohortBench online --dir DIR [--rows N]   (COHORT_BASE_URL and COHORT_API_KEY name the server)
                CohortBench media --dir DIR [--repeat N]
+               CohortBench artifact --dir DIR --file PATH   (COHORT_BASE_URL and COHORT_API_KEY name the server)
         """
 
     /// Parses `arguments` (without the program name); `nil` when they are not understood.
@@ -67,6 +73,9 @@ struct BenchOptions: Sendable {
         switch name {
         case "--dir":
             directory = value
+            return true
+        case "--file":
+            artifactFile = value
             return true
         case "--shape":
             guard let shape = Workload(rawValue: value) else { return false }

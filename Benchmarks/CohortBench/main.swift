@@ -21,6 +21,7 @@ func report(_ options: BenchOptions) async throws -> JSONValue? {
     case .lifecycle: body = try await LifecycleBenchmark.run(options)
     case .online: body = try await OnlineBenchmark.run(options)
     case .media: body = try await MediaBenchmark.run(options)
+    case .artifact: body = try await ArtifactBenchmark.run(options)
     }
     var object = body.objectValue ?? [:]
     object["client"] = "cohort"

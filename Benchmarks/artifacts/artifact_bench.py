@@ -7,14 +7,18 @@ directory, so no client finds the bytes already stored) runs on loopback, and:
 - curl (the practical limit): PUTs the file to a signed run-file upload URL of that server, then
   GETs it back from the artifact download route the clients use (`/artifactsV2/...`, Basic auth)
   after the Cohort client stored it; curl does no hashing and writes the download to /dev/null;
-- cohort: `cohort artifact put FILE` (MD5 of the file, run start, CreateArtifact, the PUT, commit,
-  finish) and `cohort artifact get NAME:latest --root DIR` with an empty cache (download, MD5 check,
-  copy into DIR);
-- cohort multipart: the same put with COHORT_ARTIFACT_MULTIPART_THRESHOLD_BYTES=100 MiB (parallel
-  100 MiB parts);
-- wandb (0.31, in its virtualenv): `wandb.init`, `Artifact.add_file`, `log_artifact(...).wait()`,
-  `finish()`, timed inside the script (interpreter start-up and `import wandb` excluded), and
-  `wandb.Api().artifact(NAME:latest).download(root)` with an empty cache, timed the same way.
+- cohort: `CohortBench artifact` times `Artifact.addFile` (reading and hashing the file; W&B's
+  protocol needs every MD5 before it hands out upload URLs) apart from the upload (`logArtifact`
+  until `finish()` returned: CreateArtifact, CreateArtifactFiles, the PUT, manifest, commit); then
+  `cohort artifact get NAME:latest --root DIR` with an empty cache (download hashed as it arrives,
+  into the cache, copied into DIR) and with `--skip-cache` (straight into DIR); and, end to end,
+  `cohort artifact put FILE` as a user runs it (process start, hashing, upload, finish);
+- cohort multipart: the same `CohortBench artifact` with COHORT_ARTIFACT_MULTIPART_THRESHOLD_BYTES =
+  100 MiB (parallel 100 MiB parts, each hashed for its Content-MD5);
+- wandb (0.31, in its virtualenv): `Artifact.add_file` apart from `log_artifact(...).wait()` (after
+  `wandb.init`, untimed), and `wandb.Api().artifact(NAME:latest).download(root)` with an empty cache,
+  with and without `skip_cache=True`, timed inside the script (interpreter start-up and
+  `import wandb` excluded).
 
 Each figure is MiB of the file divided by the wall time; the best of the repetitions is kept (the
 machine is shared and noisy). Prints one JSON object; BENCHMARKS.md "Artifacts" has the table.
@@ -35,13 +39,15 @@ WANDB_UPLOAD = r'''
 import json, sys, time
 import wandb
 path = sys.argv[1]
-start = time.perf_counter()
 run = wandb.init(project="artifact-bench", job_type="upload")
+start = time.perf_counter()
 artifact = wandb.Artifact("big", type="dataset")
 artifact.add_file(path)
+hashed = time.perf_counter()
 run.log_artifact(artifact).wait()
+uploaded = time.perf_counter()
 run.finish()
-print(json.dumps({"seconds": time.perf_counter() - start}))
+print(json.dumps({"hash_seconds": hashed - start, "upload_seconds": uploaded - hashed}))
 '''
 
 WANDB_DOWNLOAD = r'''
@@ -50,7 +56,7 @@ import wandb
 start = time.perf_counter()
 api = wandb.Api(timeout=120)
 artifact = api.artifact(sys.argv[1])
-directory = artifact.download(root=sys.argv[2])
+directory = artifact.download(root=sys.argv[2], skip_cache=sys.argv[3] == "skip")
 print(json.dumps({"seconds": time.perf_counter() - start, "directory": directory}))
 '''
 
@@ -135,25 +141,46 @@ def curl_round(args, work, path):
         server.stop()
 
 
+def cohort_bench(args, env, work, path):
+    _, out = timed([args.bench, "artifact", "--dir", os.path.join(work, "bench-runs"), "--file", path], env=env, cwd=work)
+    report = json.loads(out.strip().splitlines()[-1])["artifact"]
+    return report["hash_seconds"], report["upload_seconds"]
+
+
+def cohort_get(args, env, work, path, skip_cache):
+    root = os.path.join(work, "cohort-download")
+    command = [args.cohort, "artifact", "get", "big:latest", "--root", root] + (["--skip-cache"] if skip_cache else [])
+    seconds, _ = timed(command, env=env, cwd=work)
+    same = os.path.getsize(os.path.join(root, os.path.basename(path))) == os.path.getsize(path)
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(env["COHORT_CACHE_DIR"], ignore_errors=True)
+    if not same:
+        raise RuntimeError("cohort artifact get wrote a file of the wrong size")
+    return seconds
+
+
 def cohort_round(args, work, path, multipart):
+    """Returns hash and upload seconds, and (single part only) the two downloads and the CLI put."""
     server = Server(args.cohort, os.path.join(work, "server-cohort"))
     try:
         env = client_env(server, work)
+        env.update({"COHORT_BASE_URL": server.url, "COHORT_API_KEY": KEY})
         if multipart:
             env["COHORT_ARTIFACT_MULTIPART_THRESHOLD_BYTES"] = str(100 << 20)
-        up, _ = timed([args.cohort, "artifact", "put", path, "--name", "big", "--type", "dataset"], env=env, cwd=work)
+        hashed, uploaded = cohort_bench(args, env, work, path)
         if multipart:
-            return up, None
-        root = os.path.join(work, "cohort-download")
-        down, _ = timed([args.cohort, "artifact", "get", "big:latest", "--root", root], env=env, cwd=work)
-        same = os.path.getsize(os.path.join(root, os.path.basename(path))) == os.path.getsize(path)
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(env["COHORT_CACHE_DIR"], ignore_errors=True)
-        if not same:
-            raise RuntimeError("cohort artifact get wrote a file of the wrong size")
-        return up, down
+            return {"hash": hashed, "up": uploaded}
+        down = cohort_get(args, env, work, path, skip_cache=False)
+        down_direct = cohort_get(args, env, work, path, skip_cache=True)
     finally:
         server.stop()
+    server = Server(args.cohort, os.path.join(work, "server-cohort-cli"))
+    try:
+        env = client_env(server, work)
+        cli, _ = timed([args.cohort, "artifact", "put", path, "--name", "big", "--type", "dataset"], env=env, cwd=work)
+    finally:
+        server.stop()
+    return {"hash": hashed, "up": uploaded, "down": down, "down_skip_cache": down_direct, "cli_put": cli}
 
 
 def wandb_round(args, work, path):
@@ -161,16 +188,18 @@ def wandb_round(args, work, path):
     try:
         env = client_env(server, work)
         _, out = timed([args.python, "-c", WANDB_UPLOAD, path], env=env, cwd=work)
-        up = json.loads(out.strip().splitlines()[-1])["seconds"]
-        root = os.path.join(work, "wandb-download")
-        _, out = timed([args.python, "-c", WANDB_DOWNLOAD, "big:latest", root], env=env, cwd=work)
-        down = json.loads(out.strip().splitlines()[-1])["seconds"]
-        same = os.path.getsize(os.path.join(root, os.path.basename(path))) == os.path.getsize(path)
-        for name in ("wandb-download", "wandb-cache", "wandb-data", "wandb-artifacts", "wandb"):
-            shutil.rmtree(os.path.join(work, name), ignore_errors=True)
-        if not same:
-            raise RuntimeError("wandb downloaded a file of the wrong size")
-        return up, down
+        upload = json.loads(out.strip().splitlines()[-1])
+        result = {"hash": upload["hash_seconds"], "up": upload["upload_seconds"]}
+        for mode, name in (("cache", "down"), ("skip", "down_skip_cache")):
+            root = os.path.join(work, "wandb-download")
+            _, out = timed([args.python, "-c", WANDB_DOWNLOAD, "big:latest", root, mode], env=env, cwd=work)
+            result[name] = json.loads(out.strip().splitlines()[-1])["seconds"]
+            same = os.path.getsize(os.path.join(root, os.path.basename(path))) == os.path.getsize(path)
+            for directory in ("wandb-download", "wandb-cache", "wandb-data", "wandb-artifacts"):
+                shutil.rmtree(os.path.join(work, directory), ignore_errors=True)
+            if not same:
+                raise RuntimeError("wandb downloaded a file of the wrong size")
+        return result
     finally:
         server.stop()
 
@@ -178,48 +207,59 @@ def wandb_round(args, work, path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cohort", required=True)
+    parser.add_argument("--bench", required=True, help="the CohortBench executable")
     parser.add_argument("--python", default=os.path.join(os.environ.get("COHORT_WANDB_VENV", "/opt/wandb-venv"), "bin", "python"))
     parser.add_argument("--mib", type=int, default=1024)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     args.cohort = os.path.abspath(args.cohort)
+    args.bench = os.path.abspath(args.bench)
 
     work = tempfile.mkdtemp(prefix="cohort-artifact-bench-")
     path = os.path.join(work, "big.bin")
     with open(path, "wb") as out:
         for _ in range(args.mib):
             out.write(os.urandom(1 << 20))
-    samples = {"curl_up": [], "curl_down": [], "cohort_up": [], "cohort_down": [], "cohort_multipart_up": [],
-               "wandb_up": [], "wandb_down": []}
+    samples = {}
+
+    def add(prefix, values):
+        for name, value in values.items():
+            samples.setdefault(f"{prefix}_{name}", []).append(value)
+
     try:
         for _ in range(args.repeat):
             up, down = curl_round(args, work, path)
-            samples["curl_up"].append(up)
-            samples["curl_down"].append(down)
-            up, down = cohort_round(args, work, path, multipart=False)
-            samples["cohort_up"].append(up)
-            samples["cohort_down"].append(down)
-            up, _ = cohort_round(args, work, path, multipart=True)
-            samples["cohort_multipart_up"].append(up)
-            up, down = wandb_round(args, work, path)
-            samples["wandb_up"].append(up)
-            samples["wandb_down"].append(down)
+            add("curl", {"up": up, "down": down})
+            add("cohort", cohort_round(args, work, path, multipart=False))
+            add("cohort_multipart", cohort_round(args, work, path, multipart=True))
+            add("wandb", wandb_round(args, work, path))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     best = {name: min(values) for name, values in samples.items()}
     rate = {name: args.mib / seconds for name, seconds in best.items()}
-    load = os.getloadavg()[0]
+    # End to end: hashing plus upload, best of the per-repetition sums.
+    for client in ("cohort", "cohort_multipart", "wandb"):
+        total = min(h + u for h, u in zip(samples[f"{client}_hash"], samples[f"{client}_up"]))
+        rate[f"{client}_hash_and_up"] = args.mib / total
+
+    def ratio(a, b):
+        return round(rate[a] / rate[b], 3)
+
     print(json.dumps({
-        "benchmark": "artifact-transfer", "mib": args.mib, "repeat": args.repeat, "load_average_1m": round(load, 2),
+        "benchmark": "artifact-transfer", "mib": args.mib, "repeat": args.repeat, "load_average_1m": round(os.getloadavg()[0], 2),
         "seconds": {name: [round(value, 3) for value in values] for name, values in samples.items()},
-        "mib_per_s": {name: round(value, 1) for name, value in rate.items()},
+        "mib_per_s": {name: round(value, 1) for name, value in sorted(rate.items())},
         "ratios": {
-            "cohort_up_vs_curl": round(rate["cohort_up"] / rate["curl_up"], 3),
-            "cohort_multipart_up_vs_curl": round(rate["cohort_multipart_up"] / rate["curl_up"], 3),
-            "cohort_down_vs_curl": round(rate["cohort_down"] / rate["curl_down"], 3),
-            "cohort_up_vs_wandb": round(rate["cohort_up"] / rate["wandb_up"], 3),
-            "cohort_down_vs_wandb": round(rate["cohort_down"] / rate["wandb_down"], 3),
+            "cohort_up_vs_curl": ratio("cohort_up", "curl_up"),
+            "cohort_multipart_up_vs_curl": ratio("cohort_multipart_up", "curl_up"),
+            "cohort_hash_and_up_vs_curl": ratio("cohort_hash_and_up", "curl_up"),
+            "cohort_down_vs_curl": ratio("cohort_down", "curl_down"),
+            "cohort_down_skip_cache_vs_curl": ratio("cohort_down_skip_cache", "curl_down"),
+            "cohort_up_vs_wandb": ratio("cohort_up", "wandb_up"),
+            "cohort_hash_and_up_vs_wandb": ratio("cohort_hash_and_up", "wandb_hash_and_up"),
+            "cohort_down_vs_wandb": ratio("cohort_down", "wandb_down"),
+            "cohort_down_skip_cache_vs_wandb": ratio("cohort_down_skip_cache", "wandb_down_skip_cache"),
         },
     }, indent=2))
 

@@ -7,4 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 swift build -c release --product cohort --scratch-path .build-bench
-python3 Benchmarks/artifacts/artifact_bench.py --cohort .build-bench/release/cohort "$@"
+swift build -c release --product CohortBench --scratch-path .build-bench
+python3 Benchmarks/artifacts/artifact_bench.py --cohort .build-bench/release/cohort --bench .build-bench/release/CohortBench "$@"

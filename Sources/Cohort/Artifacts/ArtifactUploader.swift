@@ -230,7 +230,7 @@ struct ArtifactUploader: Sendable {
 
     static func retryable(_ error: WandbAPIError) -> Bool {
         switch error.kind {
-        case .transport: true
+        case .transport: error.transportError?.kind != .cancelled && !Task.isCancelled  // a deadline: stop, don't try again
         case .httpStatus: (error.status ?? 500) >= 500 || error.status == 429
         default: false
         }

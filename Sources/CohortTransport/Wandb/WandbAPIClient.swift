@@ -149,7 +149,7 @@ public struct WandbAPIClient: Sendable {
         if let progress { request.onProgress = { progress($0.bytesSent) } }
         do {
             let response = try await http.execute(request)
-            return UploadReceipt(status: response.status, eTag: response.header("ETag").map(Self.withoutLineEnd))
+            return UploadReceipt(status: response.status, eTag: response.header("ETag"))
         } catch {
             throw .transport("upload", error)
         }
@@ -191,14 +191,6 @@ public struct WandbAPIClient: Sendable {
         } catch {
             throw .transport("download", error)
         }
-    }
-
-    /// `value` without a trailing CR/LF. Works around `Transfer.receiveHeader` keeping the `"\r\n"` of
-    /// header lines (Swift compares `"\r\n"` as one `Character`, so its `"\n"`/`"\r"` check misses it).
-    static func withoutLineEnd(_ value: String) -> String {
-        var scalars = value.unicodeScalars
-        while let last = scalars.last, last == "\r" || last == "\n" || last == " " { scalars.removeLast() }
-        return String(scalars)
     }
 
     /// One path segment, percent-encoded (entity, project and run names).
