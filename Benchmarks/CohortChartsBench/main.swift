@@ -1,0 +1,75 @@
+// CohortChartsBench: how long a line chart of 1,000,000 points takes to downsample and render.
+//
+//   swift build -c release --product CohortChartsBench --scratch-path .build-bench
+//   .build-bench/release/CohortChartsBench [--points 1000000] [--repeat 5]
+//
+// Prints one JSON object on stdout: the best and median wall time of `LineChart.svg` (downsampling
+// included) for one noisy series, with and without smoothing, and the size of the output.
+import CohortCharts
+import Foundation
+
+var points = 1_000_000
+var repeats = 5
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--points": points = arguments.next().flatMap(Int.init) ?? points
+    case "--repeat": repeats = arguments.next().flatMap(Int.init) ?? repeats
+    default:
+        FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
+        exit(2)
+    }
+}
+
+var generator = SystemRandomNumberGenerator()
+let x = (0..<points).map(Double.init)
+let y = (0..<points).map { index in
+    2 * exp(-Double(index) / Double(points) * 4) + Double.random(in: 0..<0.2, using: &generator)
+}
+
+@MainActor func measure(smoothing: Double) -> (best: Double, median: Double, bytes: Int) {
+    var times: [Double] = []
+    var bytes = 0
+    for index in 0..<repeats {
+        let spec = LineChartSpec(
+            title: "loss", xLabel: "step", yLabel: "loss",
+            series: [ChartSeries(name: "loss", x: x, y: y)], smoothing: smoothing, id: "bench-\(index)"
+        )
+        let start = ContinuousClock.now
+        let svg = LineChart.svg(spec)
+        let elapsed = ContinuousClock.now - start
+        times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+        bytes = svg.utf8.count
+    }
+    times.sort()
+    return (times[0], times[times.count / 2], bytes)
+}
+
+let raw = measure(smoothing: 0)
+let smoothed = measure(smoothing: 0.6)
+let minMaxStart = ContinuousClock.now
+let reduced = Downsampler.minMax(x: x, y: y, buckets: 284)
+let minMaxTime = ContinuousClock.now - minMaxStart
+let lttbStart = ContinuousClock.now
+_ = Downsampler.lttb(x: x, y: y, threshold: 1136)
+let lttbTime = ContinuousClock.now - lttbStart
+
+func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
+}
+
+let result: [String: Any] = [
+    "points": points,
+    "repeat": repeats,
+    "svg_ms_best": raw.best,
+    "svg_ms_median": raw.median,
+    "svg_bytes": raw.bytes,
+    "svg_smoothed_ms_best": smoothed.best,
+    "svg_smoothed_ms_median": smoothed.median,
+    "svg_smoothed_bytes": smoothed.bytes,
+    "minmax_ms": milliseconds(minMaxTime),
+    "minmax_points": reduced.x.count,
+    "lttb_ms": milliseconds(lttbTime),
+]
+let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+print(String(decoding: json, as: UTF8.self))

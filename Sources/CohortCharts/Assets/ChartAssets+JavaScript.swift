@@ -1,0 +1,209 @@
+/// See ``ChartAssets/javascript``.
+let chartScript = #"""
+/* Cohort charts: hover values and smoothing for charts drawn by CohortCharts. No dependencies. */
+(function () {
+  "use strict";
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  /* W&B's time-weighted debiased EMA; the same as Smoothing.timeWeightedEMA in Swift. */
+  function twema(xs, ys, param) {
+    var decay = Math.min(Math.sqrt(Math.min(Math.max(param, 0), 0.99)), 0.999);
+    var lo = Infinity, hi = -Infinity, i;
+    for (i = 0; i < ys.length; i++) {
+      if (ok(xs[i]) && ok(ys[i])) { lo = Math.min(lo, xs[i]); hi = Math.max(hi, xs[i]); }
+    }
+    var range = hi > lo ? hi - lo : 1, last = 0, norm = 0, prev = null, out = [];
+    for (i = 0; i < ys.length; i++) {
+      if (!ok(xs[i]) || !ok(ys[i])) { out.push(null); continue; }
+      var a = Math.pow(decay, prev === null ? 0 : Math.max(0, (xs[i] - prev) / range * 1000));
+      last = last * a + ys[i];
+      norm = norm * a + 1;
+      out.push(last / norm);
+      prev = xs[i];
+    }
+    return out;
+  }
+
+  function ok(v) { return typeof v === "number" && isFinite(v); }
+
+  function fmt(v) {
+    if (!ok(v)) return "–";
+    var a = Math.abs(v);
+    if (a === 0) return "0";
+    if (a >= 1e15 || a < 1e-3) return v.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
+    var units = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
+    for (var i = 0; i < units.length; i++) {
+      if (a >= units[i][0]) return String(parseFloat((v / units[i][0]).toPrecision(4))) + units[i][1];
+    }
+    return String(parseFloat(v.toPrecision(4)));
+  }
+
+  function setup(fig) {
+    if (!fig || fig.getAttribute("data-cc-ready")) return;
+    var script = document.getElementById(fig.id + "-data");
+    var svg = fig.querySelector("svg");
+    if (!script || !svg) return;
+    var d;
+    try { d = JSON.parse(script.textContent); } catch (e) { return; }
+    if (!d || !d.series || !d.plot) return;
+    fig.setAttribute("data-cc-ready", "1");
+    var chart = { fig: fig, svg: svg, d: d, smooth: [] };
+    resmooth(chart);
+    hover(chart);
+    controls(chart);
+  }
+
+  function px(d, x) { return d.plot[0] + (x - d.x[0]) / (d.x[1] - d.x[0]) * d.plot[2]; }
+  function py(d, y) {
+    var v = d.scale === "log" ? Math.log(y) / Math.LN10 : y;
+    return d.plot[1] + d.plot[3] - (v - d.y[0]) / (d.y[1] - d.y[0]) * d.plot[3];
+  }
+
+  function path(d, xs, ys) {
+    var out = "", n = 0;
+    for (var i = 0; i < xs.length; i++) {
+      if (!ok(xs[i]) || !ok(ys[i]) || (d.scale === "log" && ys[i] <= 0)) {
+        if (n === 1) out += "h0";
+        n = 0;
+        continue;
+      }
+      out += (n ? "L" : "M") + px(d, xs[i]).toFixed(1) + " " + py(d, ys[i]).toFixed(1);
+      n++;
+    }
+    return n === 1 ? out + "h0" : out;
+  }
+
+  function resmooth(chart) {
+    var d = chart.d;
+    chart.smooth = d.series.map(function (s) { return d.smoothing > 0 ? twema(s.x, s.y, d.smoothing) : s.y; });
+  }
+
+  function redraw(chart) {
+    var d = chart.d, svg = chart.svg;
+    d.series.forEach(function (s, i) {
+      var line = svg.querySelector('path.cc-line[data-i="' + i + '"]');
+      if (!line) return;
+      var raw = svg.querySelector('path.cc-raw[data-i="' + i + '"]');
+      if (d.smoothing > 0) {
+        if (!raw) {
+          raw = document.createElementNS(SVG_NS, "path");
+          raw.setAttribute("class", "cc-raw");
+          raw.setAttribute("data-i", String(i));
+          raw.setAttribute("stroke", s.color);
+          raw.setAttribute("stroke-opacity", "0.3");
+          line.parentNode.insertBefore(raw, line);
+        }
+        raw.setAttribute("d", path(d, s.x, s.y));
+      } else if (raw) {
+        raw.parentNode.removeChild(raw);
+      }
+      line.setAttribute("d", path(d, s.x, chart.smooth[i]));
+    });
+  }
+
+  function nearest(xs, ys, x) {
+    var best = -1, dist = Infinity;
+    for (var i = 0; i < xs.length; i++) {
+      if (!ok(xs[i]) || !ok(ys[i])) continue;
+      var e = Math.abs(xs[i] - x);
+      if (e < dist) { dist = e; best = i; }
+    }
+    return best;
+  }
+
+  function hover(chart) {
+    var d = chart.d, svg = chart.svg, fig = chart.fig;
+    var cursor = document.getElementById(fig.id + "-cursor");
+    var tip = document.createElement("div");
+    tip.className = "cc-tip";
+    tip.hidden = true;
+    fig.appendChild(tip);
+    function hide() { tip.hidden = true; if (cursor) cursor.setAttribute("visibility", "hidden"); }
+    function show(clientX, clientY) {
+      var rect = svg.getBoundingClientRect(), box = svg.viewBox.baseVal;
+      if (!rect.width || !box || !box.width) return;
+      var vx = (clientX - rect.left) * box.width / rect.width;
+      if (vx < d.plot[0] || vx > d.plot[0] + d.plot[2]) { hide(); return; }
+      var x = d.x[0] + (vx - d.plot[0]) / d.plot[2] * (d.x[1] - d.x[0]);
+      var rows = [], at = null;
+      d.series.forEach(function (s, i) {
+        var ys = chart.smooth[i], k = nearest(s.x, ys, x);
+        if (k < 0) return;
+        if (at === null || Math.abs(s.x[k] - x) < Math.abs(at - x)) at = s.x[k];
+        rows.push([s.color, s.name, ys[k]]);
+      });
+      if (at === null) { hide(); return; }
+      while (tip.firstChild) tip.removeChild(tip.firstChild);
+      var head = document.createElement("div");
+      head.textContent = (d.xLabel || "x") + " " + fmt(at);
+      tip.appendChild(head);
+      rows.slice(0, 12).forEach(function (r) {
+        var row = document.createElement("div"), sw = document.createElement("span");
+        sw.className = "cc-swatch";
+        sw.style.background = r[0];
+        row.appendChild(sw);
+        row.appendChild(document.createTextNode(r[1] + ": " + fmt(r[2])));
+        tip.appendChild(row);
+      });
+      if (rows.length > 12) {
+        var more = document.createElement("div");
+        more.textContent = "+" + (rows.length - 12) + " more";
+        tip.appendChild(more);
+      }
+      tip.hidden = false;
+      var figRect = fig.getBoundingClientRect();
+      var left = clientX - figRect.left + 12;
+      if (left + tip.offsetWidth > figRect.width) left = Math.max(0, clientX - figRect.left - tip.offsetWidth - 12);
+      tip.style.left = left + "px";
+      tip.style.top = Math.max(0, clientY - figRect.top - tip.offsetHeight - 8) + "px";
+      if (cursor) {
+        var cx = px(d, at).toFixed(1);
+        cursor.setAttribute("x1", cx);
+        cursor.setAttribute("x2", cx);
+        cursor.setAttribute("visibility", "visible");
+      }
+    }
+    svg.addEventListener("mousemove", function (e) { show(e.clientX, e.clientY); });
+    svg.addEventListener("mouseleave", hide);
+    svg.addEventListener("touchstart", function (e) {
+      if (e.touches.length) show(e.touches[0].clientX, e.touches[0].clientY);
+    }, { passive: true });
+    svg.addEventListener("touchend", hide);
+  }
+
+  function controls(chart) {
+    var d = chart.d, fig = chart.fig;
+    var bar = document.createElement("div");
+    bar.className = "cc-controls";
+    var label = document.createElement("label");
+    var slider = document.createElement("input");
+    var value = document.createElement("output");
+    slider.type = "range";
+    slider.min = "0";
+    slider.max = "0.99";
+    slider.step = "0.01";
+    slider.value = String(d.smoothing || 0);
+    value.textContent = slider.value;
+    label.appendChild(document.createTextNode("Smoothing "));
+    label.appendChild(slider);
+    label.appendChild(value);
+    slider.addEventListener("input", function () {
+      d.smoothing = parseFloat(slider.value) || 0;
+      value.textContent = slider.value;
+      resmooth(chart);
+      redraw(chart);
+    });
+    bar.appendChild(label);
+    fig.appendChild(bar);
+  }
+
+  function setupAll() {
+    var figs = document.querySelectorAll('figure.cohort-chart[data-chart="line"]');
+    for (var i = 0; i < figs.length; i++) setup(figs[i]);
+  }
+
+  window.CohortCharts = { setup: setup, setupAll: setupAll, twema: twema, format: fmt };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setupAll);
+  else setupAll();
+})();
+"""#
