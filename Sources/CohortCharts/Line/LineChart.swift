@@ -73,7 +73,7 @@ public enum LineChart {
             + " y1=\"\(ChartNumber.coordinate(frame.top))\" y2=\"\(ChartNumber.coordinate(frame.bottom))\""
             + " stroke=\"#888888\" stroke-dasharray=\"3 3\" visibility=\"hidden\"/>"
         out += "</svg>"
-        out += LineScript.data(spec: spec, series: series, frame: frame)
+        out += LineScript.data(spec: spec, series: series, bands: bands, frame: frame)
         out += "</figure>"
         return out
     }
@@ -84,8 +84,9 @@ public enum LineChart {
     ) -> String {
         var out = "<g clip-path=\"url(#\(id)-clip)\" fill=\"none\" stroke-width=\"1.5\""
             + " stroke-linejoin=\"round\" stroke-linecap=\"round\">"
-        for band in bands {
-            out += "<path class=\"cc-band\" d=\"\(ChartPath.band(x: band.x, low: band.low, high: band.high, frame: frame))\""
+        for (index, band) in bands.enumerated() {
+            let area = ChartPath.band(x: band.x, low: band.low, high: band.high, frame: frame)
+            out += "<path class=\"cc-band\" data-i=\"\(index)\" d=\"\(area)\""
                 + " fill=\"\(band.color)\" fill-opacity=\"0.18\" stroke=\"none\"/>"
         }
         for (index, line) in series.enumerated() {

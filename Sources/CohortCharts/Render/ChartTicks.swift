@@ -65,12 +65,14 @@ struct ChartTicks {
         return (lower - pad, upper + pad)
     }
 
-    /// The 1, 2 or 5 × 10ⁿ nearest above `raw`.
+    /// The 1, 2 or 5 × 10ⁿ nearest `raw` on a log scale (so `count` ticks give between about
+    /// `count / 1.4` and `count × 1.4` intervals).
     static func niceStep(_ raw: Double) -> Double {
         guard raw > 0, raw.isFinite else { return 1 }
         let magnitude = pow(10, floor(log10(raw)))
         let fraction = raw / magnitude
-        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+        let nice: Double = fraction >= 50.0.squareRoot() ? 10 : fraction >= 10.0.squareRoot() ? 5
+            : fraction >= 2.0.squareRoot() ? 2 : 1
         return nice * magnitude
     }
 }
