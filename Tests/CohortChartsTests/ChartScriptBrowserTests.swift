@@ -16,7 +16,7 @@ import Testing
         var errors = [];
         window.addEventListener("error", function (e) { errors.push(String(e.message)); });
         window.addEventListener("load", function () {
-          var out = {};
+          var out = {}, refreshed = null;
           try {
             Array.prototype.forEach.call(document.querySelectorAll("figure.cohort-chart"), function (fig) {
               var svg = fig.querySelector("svg"), r = svg.getBoundingClientRect(), o = {};
@@ -32,8 +32,19 @@ import Testing
               o.line = line ? line.getAttribute("d") : null;
               out[fig.id] = o;
             });
+            var again = document.getElementById("again");
+            if (again) {
+              var old = document.getElementById("loss-chart");
+              old.parentNode.replaceChild(again.content.cloneNode(true), old);
+              var fresh = document.getElementById("loss-chart");
+              window.CohortCharts.setup(fresh);
+              refreshed = {
+                smoothing: fresh.querySelector("input[type=range]").value,
+                log: fresh.querySelector("input[type=checkbox]").checked
+              };
+            }
           } catch (e) { errors.push("probe: " + e.message); }
-          document.body.setAttribute("data-probe", JSON.stringify({ charts: out, errors: errors }));
+          document.body.setAttribute("data-probe", JSON.stringify({ charts: out, refreshed: refreshed, errors: errors }));
         });
         </script>
         """
@@ -86,15 +97,20 @@ import Testing
             title: "h", id: "hist", steps: [HistogramStep(step: 0, edges: [0, 1, 2], counts: [1, 2])]
         )
         let empty = LineChart.svg(LineChartSpec(title: "e", xLabel: "x", yLabel: "y", series: [], id: "empty"))
-        let report = try Self.load(LineChart.svg(spec) + histogram + empty)
+        let chart = LineChart.svg(spec)
+        let report = try Self.load(chart + histogram + empty + "<template id=\"again\">\(chart)</template>")
         #expect((report["errors"] as? [String]) == [])
-        let chart = try #require((report["charts"] as? [String: Any])?["loss-chart"] as? [String: Any])
-        let tip = try #require(chart["tip"] as? String)
+        let drawn = try #require((report["charts"] as? [String: Any])?["loss-chart"] as? [String: Any])
+        let tip = try #require(drawn["tip"] as? String)
         #expect(tip.hasPrefix("step 5.7"))  // 60% across the drawing is near step 5,700
         #expect(tip.contains("run <1>: "))
-        #expect(chart["raw"] as? Int == 2)  // the smoothing slider added the faint raw lines
-        #expect((chart["yticks"] as? [String])?.contains("0.01") == true)  // now a log axis
-        #expect((chart["line"] as? String)?.hasPrefix("M") == true)
+        #expect(drawn["raw"] as? Int == 2)  // the smoothing slider added the faint raw lines
+        #expect((drawn["yticks"] as? [String])?.contains("0.01") == true)  // now a log axis
+        #expect((drawn["line"] as? String)?.hasPrefix("M") == true)
+        // A live refresh that replaces the chart keeps the reader's smoothing and scale.
+        let refreshed = try #require(report["refreshed"] as? [String: Any])
+        #expect(refreshed["smoothing"] as? String == "0.9")
+        #expect(refreshed["log"] as? Bool == true)
     }
 
     @Test(.enabled(if: chromium != nil, "chromium is not installed"))

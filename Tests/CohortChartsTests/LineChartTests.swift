@@ -156,6 +156,14 @@ import Testing
         #expect(Self.paths(markup, class: "cc-line").count == 40)
     }
 
+    @Test func manyLongSeriesShareThePointBudget() {
+        let x = (0..<100_000).map(Double.init)
+        let series = (0..<64).map { rank in ChartSeries(name: "rank \(rank)", x: x, y: x.map { sin($0 + Double(rank)) }) }
+        let markup = Self.chart(series)
+        #expect(markup.utf8.count < 600_000)
+        #expect(Self.paths(markup, class: "cc-line").count == 64)
+    }
+
     /// The `d` attributes of the paths of a class, in order.
     static func paths(_ markup: String, class name: String) -> [String] {
         guard let root = try? ChartXML.parse(markup) else { return [] }  // parse failures are tested elsewhere

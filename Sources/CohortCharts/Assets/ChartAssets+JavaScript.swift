@@ -50,11 +50,18 @@ let chartScript = #"""
     try { d = JSON.parse(script.textContent); } catch (e) { return; }
     if (!d || !d.series || !d.plot) return;
     fig.setAttribute("data-cc-ready", "1");
-    var chart = { fig: fig, svg: svg, d: d, smooth: [] };
+    var chart = { fig: fig, svg: svg, d: d, smooth: [] }, pref = prefs[fig.id];
+    if (pref) d.smoothing = pref.smoothing;
     resmooth(chart);
     hover(chart);
+    if (pref && pref.scale !== d.scale) rescale(chart, pref.scale);
+    else if (pref) redraw(chart);
     controls(chart);
   }
+
+  /* The reader's smoothing and scale per chart id, kept when a live refresh replaces a chart. */
+  var prefs = {};
+  function remember(chart) { prefs[chart.fig.id] = { smoothing: chart.d.smoothing, scale: chart.d.scale }; }
 
   function px(d, x) { return d.plot[0] + (x - d.x[0]) / (d.x[1] - d.x[0]) * d.plot[2]; }
   function py(d, y) {
@@ -220,6 +227,7 @@ let chartScript = #"""
       value.textContent = slider.value;
       resmooth(chart);
       redraw(chart);
+      remember(chart);
     });
     bar.appendChild(label);
     var logLabel = document.createElement("label"), log = document.createElement("input");
@@ -227,7 +235,10 @@ let chartScript = #"""
     log.checked = d.scale === "log";
     logLabel.appendChild(log);
     logLabel.appendChild(document.createTextNode(" Log scale"));
-    log.addEventListener("change", function () { rescale(chart, log.checked ? "log" : "linear"); });
+    log.addEventListener("change", function () {
+      rescale(chart, log.checked ? "log" : "linear");
+      remember(chart);
+    });
     bar.appendChild(logLabel);
     fig.appendChild(bar);
   }

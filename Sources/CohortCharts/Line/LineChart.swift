@@ -14,7 +14,8 @@ public enum LineChart {
     /// `ChartAssets.javascript` (hover values, smoothing slider).
     ///
     /// Long series are downsampled to about two points per horizontal pixel, so a million points give a
-    /// chart of a few tens of kilobytes. Gaps (`NaN`, `±infinity`) break the line; a chart with nothing
+    /// chart of a few tens of kilobytes; beyond 8 series (the ranks of a group), the series share the
+    /// points of 8, each keeping at least 64. Gaps (`NaN`, `±infinity`) break the line; a chart with nothing
     /// to draw says "No data"; on a log axis non-positive values are left out, with a note.
     /// - Parameter spec: What to draw.
     /// - Returns: HTML/SVG markup, also well-formed XML.
@@ -27,8 +28,10 @@ public enum LineChart {
         let plotWidth = Double(width) - plotLeft - 16
         let plotHeight = max(Double(height) - top - 34, 20)
         let pixels = max(Int(plotWidth), 1)
+        // More than 8 overlaid series (the ranks of a group) share the budget of 8 series.
+        let perSeries = spec.series.count <= 8 ? pixels : max(32, pixels * 8 / spec.series.count)
         let series = spec.series.enumerated().map {
-            LinePreparedSeries($0.element, color: ChartPalette.color($0.offset), spec: spec, pixels: pixels)
+            LinePreparedSeries($0.element, color: ChartPalette.color($0.offset), spec: spec, pixels: perSeries)
         }
         let bands = spec.bands.enumerated().map {
             LinePreparedBand($0.element, color: ChartPalette.color($0.offset), spec: spec, pixels: pixels)
