@@ -34,8 +34,8 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
     }
 
-    /// The script on a page without charts (a minimal DOM stand-in) runs without throwing, and its
-    /// smoothing equals `Smoothing.timeWeightedEMA`.
+    /// The script on a page without charts (a minimal DOM stand-in) runs without throwing, its
+    /// smoothing equals `Smoothing.timeWeightedEMA`, and its hover labels are compact.
     @Test(.enabled(if: node != nil, "node is not installed"))
     func theScriptRunsOnAPageWithoutChartsAndSmoothsLikeSwift() throws {
         let x: [Double] = [0, 1, 2, 5, 6, 9, 10]
@@ -46,14 +46,19 @@ import Testing
               getElementById: function () { return null; }, addEventListener: function () {} };
             \(ChartAssets.javascript)
             console.log(JSON.stringify(window.CohortCharts.twema(\(x), \(y), 0.6)));
+            console.log(JSON.stringify([45, 90, 5400, 7200, 180000, 1234567, 0.002].map(window.CohortCharts.formatDuration)));
+            console.log(JSON.stringify([0, 0.25, 1234, 3e-5, -2500000].map(window.CohortCharts.format)));
             """
         let path = try Self.temporaryFile(harness, suffix: ".js")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try Self.runNode([path])
         #expect(result.status == 0, "\(result.output)")
-        let fromScript = try #require(
-            try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [Double]
-        )
+        let lines = result.output.split(separator: "\n").map { Data($0.utf8) }
+        try #require(lines.count == 3)
+        let fromScript = try #require(try JSONSerialization.jsonObject(with: lines[0]) as? [Double])
+        #expect(try JSONSerialization.jsonObject(with: lines[1]) as? [String]
+            == ["45s", "1m30s", "1h30m", "2h", "2d2h", "14d6h", "0.002s"])
+        #expect(try JSONSerialization.jsonObject(with: lines[2]) as? [String] == ["0", "0.25", "1.234k", "3e-5", "-2.5M"])
         let fromSwift = Smoothing.timeWeightedEMA(x: x, y: y, weight: 0.6)
         #expect(fromScript.count == fromSwift.count)
         #expect(zip(fromScript, fromSwift).allSatisfy { abs($0 - $1) < 1e-9 })

@@ -147,6 +147,19 @@ import Testing
         #expect(texts.contains("1e-4"))
     }
 
+    @Test func wallTimeAxesAreLabelledAsDurations() throws {
+        let x = (0...720).map { Double($0) * 10 }  // two hours in seconds
+        let markup = LineChart.svg(LineChartSpec(
+            title: "loss", xLabel: "relative time", yLabel: "loss",
+            series: [ChartSeries(name: "a", x: x, y: x.map { 1 / (1 + $0) })], id: "c", xFormat: .duration
+        ))
+        let root = try #require(try ChartXML.parse(markup))
+        let ticks = try #require(ChartXML.elements(named: "g", in: root).first { $0.attribute("class") == "cc-xticks" })
+        #expect(ticks.children.map(\.text) == ["0s", "30m", "1h", "1h30m", "2h"])
+        #expect(try #require(ChartXML.elements(named: "desc", in: root).first?.text).contains("at 2h"))
+        #expect(markup.contains("\"xFormat\":\"duration\""))
+    }
+
     @Test func manySeriesKeepTheLegendShort() throws {
         let series = (0..<40).map { ChartSeries(name: "rank \($0)", x: [0, 1], y: [Double($0), 1]) }
         let markup = Self.chart(series)

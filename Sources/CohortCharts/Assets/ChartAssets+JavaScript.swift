@@ -41,6 +41,21 @@ let chartScript = #"""
     return String(parseFloat(v.toPrecision(4)));
   }
 
+  /* Seconds as a duration with at most two units, like ChartNumber.duration in Swift. */
+  function fmtDuration(v) {
+    if (!ok(v)) return "–";
+    if (v < 0) return "-" + fmtDuration(-v);
+    if (v < 60) return fmt(v) + "s";
+    var total = Math.round(v), units = [[86400, "d"], [3600, "h"], [60, "m"], [1, "s"]];
+    for (var i = 0; i < units.length; i++) {
+      if (total < units[i][0]) continue;
+      var whole = Math.floor(total / units[i][0]), next = units[Math.min(i + 1, 3)];
+      var rest = Math.floor((total % units[i][0]) / next[0]);
+      return whole + units[i][1] + (rest > 0 && units[i][0] > 1 ? rest + next[1] : "");
+    }
+    return "0s";
+  }
+
   function setup(fig) {
     if (!fig || fig.getAttribute("data-cc-ready")) return;
     var script = document.getElementById(fig.id + "-data");
@@ -170,7 +185,7 @@ let chartScript = #"""
       if (at === null) { hide(); return; }
       while (tip.firstChild) tip.removeChild(tip.firstChild);
       var head = document.createElement("div");
-      head.textContent = (d.xLabel || "x") + " " + fmt(at);
+      head.textContent = (d.xLabel || "x") + " " + (d.xFormat === "duration" ? fmtDuration(at) : fmt(at));
       tip.appendChild(head);
       rows.slice(0, 12).forEach(function (r) {
         var row = document.createElement("div"), sw = document.createElement("span");
@@ -336,7 +351,7 @@ let chartScript = #"""
     for (var i = 0; i < figs.length; i++) setup(figs[i]);
   }
 
-  window.CohortCharts = { setup: setup, setupAll: setupAll, twema: twema, format: fmt };
+  window.CohortCharts = { setup: setup, setupAll: setupAll, twema: twema, format: fmt, formatDuration: fmtDuration };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setupAll);
   else setupAll();
 })();

@@ -39,9 +39,10 @@ public enum LineChart {
         guard let domain = LineDomain(series: series, bands: bands, log: spec.yScale == .log) else {
             return ChartSVG.noData(id: spec.id, kind: "line", title: spec.title, width: width, height: height)
         }
-        let xTicks = ChartTicks.linear(
-            domain.xLower, domain.xUpper, count: ChartAxes.xTickCount(plotWidth: plotWidth), extend: false
-        )
+        let xCount = ChartAxes.xTickCount(plotWidth: plotWidth)
+        let xTicks = spec.xFormat == .duration
+            ? ChartTicks.duration(domain.xLower, domain.xUpper, count: xCount)
+            : ChartTicks.linear(domain.xLower, domain.xUpper, count: xCount, extend: false)
         let yCount = ChartAxes.yTickCount(plotHeight: plotHeight)
         let yTicks = spec.yScale == .log
             ? ChartTicks.log(domain.yLower, domain.yUpper, count: yCount)

@@ -15,7 +15,8 @@ enum LineScript {
         json += ",\"plot\":[\(number(frame.left)),\(number(frame.top)),\(number(frame.width)),\(number(frame.height))]"
         json += ",\"x\":[\(ChartNumber.json(frame.xLower)),\(ChartNumber.json(frame.xUpper))]"
         json += ",\"y\":[\(ChartNumber.json(frame.yLower)),\(ChartNumber.json(frame.yUpper))]"
-        json += ",\"xLabel\":\(ChartText.jsonString(spec.xLabel)),\"series\":["
+        json += ",\"xLabel\":\(ChartText.jsonString(spec.xLabel)),\"xFormat\":\"\(spec.xFormat.rawValue)\""
+        json += ",\"series\":["
         for (index, line) in series.enumerated() {
             if index > 0 { json += "," }
             json += "{\"name\":\(ChartText.jsonString(line.name)),\"color\":\"\(line.color)\",\"x\":"
