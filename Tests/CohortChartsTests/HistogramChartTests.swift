@@ -42,3 +42,17 @@ import Testing
         #expect(!markup.contains("NaN"))
     }
 }
+
+extension HistogramChartTests {
+    @Test func extremeEdgesAndStepsNeitherCrashNorPrintNaN() throws {
+        for steps in [
+            [HistogramStep(step: 0, edges: [-1e308, 0, 1e308], counts: [1, 2])],
+            [HistogramStep(step: -1e308, edges: [0, 1], counts: [1]), HistogramStep(step: 1e308, edges: [0, 1], counts: [1])],
+            [HistogramStep(step: 0, edges: [.leastNonzeroMagnitude, 1], counts: [.infinity])],
+        ] {
+            let markup = HistogramChart.svg(title: "h", id: "hist-x", steps: steps)
+            _ = try ChartXML.parse(markup)
+            #expect(!markup.contains("NaN"))
+        }
+    }
+}

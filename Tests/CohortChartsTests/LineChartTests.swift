@@ -147,6 +147,21 @@ import Testing
         #expect(texts.contains("1e-4"))
     }
 
+    @Test(arguments: [ChartScale.linear, .log])
+    func extremeValuesNeitherCrashNorPrintNaN(scale: ChartScale) throws {
+        for series in [
+            ChartSeries(name: "huge", x: [0, 1, 2], y: [1e308, -1e308, 5]),
+            ChartSeries(name: "wide", x: [-1e308, 1e308], y: [1, 2]),
+            ChartSeries(name: "tiny", x: [0, 1, 2], y: [.leastNonzeroMagnitude, .leastNormalMagnitude, 1]),
+            ChartSeries(name: "max", x: [0, 1], y: [.greatestFiniteMagnitude, .greatestFiniteMagnitude]),
+        ] {
+            let markup = Self.chart([series], scale: scale, smoothing: 0.5)
+            _ = try ChartXML.parse(markup)
+            #expect(!markup.contains("NaN"))
+            #expect(!markup.lowercased().contains("inf"))
+        }
+    }
+
     @Test func wallTimeAxesAreLabelledAsDurations() throws {
         let x = (0...720).map { Double($0) * 10 }  // two hours in seconds
         let markup = LineChart.svg(LineChartSpec(

@@ -64,7 +64,10 @@ enum ChartPath {
     /// The point in tenths of a pixel, or `nil` when it cannot be drawn.
     private static func pixel(_ x: Double, _ y: Double, frame: ChartFrame) -> (x: Int, y: Int)? {
         guard x.isFinite, y.isFinite, !(frame.log && y <= 0) else { return nil }
-        return (tenths(frame.px(x)), tenths(frame.py(y)))
+        let px = frame.px(x)
+        let py = frame.py(y)
+        guard px.isFinite, py.isFinite else { return nil }  // a domain too wide for a Double
+        return (tenths(px), tenths(py))
     }
 
     private static func tenths(_ pixel: Double) -> Int {

@@ -8,7 +8,7 @@ extension ChartTicks {
     static func duration(_ lower: Double, _ upper: Double, count: Int) -> ChartTicks {
         let (low, high) = padded(lower, upper)
         let raw = (high - low) / Double(max(count, 1))
-        guard raw >= 1 else {
+        guard raw >= 1, raw.isFinite else {
             var ticks = linear(low, high, count: count, extend: false)
             ticks.labels = ticks.positions.map(ChartNumber.duration)
             return ticks
