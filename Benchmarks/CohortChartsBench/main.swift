@@ -5,7 +5,8 @@
 //
 // Prints one JSON object on stdout: the best and median wall time of `LineChart.svg` (downsampling
 // included) for one noisy series, with and without smoothing, the process CPU time of the best run
-// (wall time on a loaded machine includes waiting for a core), and the size of the output.
+// (wall time on a loaded machine includes waiting for a core), and the size of the output; and the
+// same number of points as 64 series (a group page's ranks) in one chart.
 import CohortCharts
 import Foundation
 
@@ -56,7 +57,20 @@ func cpuMilliseconds() -> Double {
     return (times[0], times[times.count / 2], cpu, bytes)
 }
 
+/// One chart of 64 ranks sharing the points (a group page): 64 series of `points / 64` points each.
+@MainActor func measureGroup() -> (cpu: Double, bytes: Int) {
+    let perRank = points / 64
+    let series = (0..<64).map { rank in
+        ChartSeries(name: "rank \(rank)", x: Array(x.prefix(perRank)), y: Array(y[(rank * perRank)..<((rank + 1) * perRank)]))
+    }
+    let spec = LineChartSpec(title: "loss", xLabel: "step", yLabel: "loss", series: series, id: "group")
+    let cpuStart = cpuMilliseconds()
+    let svg = LineChart.svg(spec)
+    return (cpuMilliseconds() - cpuStart, svg.utf8.count)
+}
+
 let raw = measure(smoothing: 0)
+let group = measureGroup()
 let smoothed = measure(smoothing: 0.6)
 let minMaxStart = ContinuousClock.now
 let reduced = Downsampler.minMax(x: x, y: y, buckets: 284)
@@ -80,6 +94,8 @@ let result: [String: Any] = [
     "svg_smoothed_ms_median": smoothed.median,
     "svg_smoothed_cpu_ms_best": smoothed.cpu,
     "svg_smoothed_bytes": smoothed.bytes,
+    "group_64_series_cpu_ms": group.cpu,
+    "group_64_series_bytes": group.bytes,
     "minmax_ms": milliseconds(minMaxTime),
     "minmax_points": reduced.x.count,
     "lttb_ms": milliseconds(lttbTime),
