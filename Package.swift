@@ -77,6 +77,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // SVG line and histogram charts for the web UI, downsampling and smoothing; Foundation only.
+        .target(name: "CohortCharts", path: "Sources/CohortCharts"),
         // Test-only helpers: temporary directories, child processes, a fault-injecting HTTP proxy.
         .target(
             name: "CohortTestSupport",
@@ -119,6 +121,13 @@ let package = Package(
             dependencies: ["CohortCoordinator", "CohortModel"],
             path: "Benchmarks/CohortLeaderBench"
         ),
+        // Release-build benchmark of downsampling and SVG for a chart of 1,000,000 points.
+        .executableTarget(
+            name: "CohortChartsBench",
+            dependencies: ["CohortCharts"],
+            path: "Benchmarks/CohortChartsBench"
+        ),
+        .testTarget(name: "CohortChartsTests", dependencies: ["CohortCharts"]),
         .testTarget(
             name: "CohortCoordinatorTests",
             dependencies: [
