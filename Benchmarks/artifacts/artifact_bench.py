@@ -4,9 +4,9 @@
 For every repetition and client a fresh `cohort server` (release build, SQLite, its own data
 directory, so no client finds the bytes already stored) runs on loopback, and:
 
-- curl (the practical limit): PUTs the file to a signed run-file upload URL of that server, then
-  GETs it back from the artifact download route the clients use (`/artifactsV2/...`, Basic auth)
-  after the Cohort client stored it; curl does no hashing and writes the download to /dev/null;
+- curl (the practical limit): PUTs the file to a signed run-file upload URL of that server
+  (`Expect:` off), then GETs it back into a file from the signed artifact-file URL the clients use,
+  after the Cohort client stored it; curl does no hashing and keeps no cache;
 - cohort: `CohortBench artifact` times `Artifact.addFile` (reading and hashing the file; W&B's
   protocol needs every MD5 before it hands out upload URLs) apart from the upload (`logArtifact`
   until `finish()` returned: CreateArtifact, CreateArtifactFiles, the PUT, manifest, commit); then
@@ -129,13 +129,20 @@ def curl_round(args, work, path):
         files = server.graphql('mutation { createRunFiles(input: {entityName: "admin", projectName: "artifact-bench", '
                                'runName: "curl-run", files: ["big.bin"]}) { files { uploadUrl } } }')
         upload_url = files["createRunFiles"]["files"][0]["uploadUrl"]
-        up, _ = timed(["curl", "-sS", "--fail", "-o", "/dev/null", "-T", path, upload_url])
+        # `Expect:` off: curl would otherwise wait up to 1 s for a `100 Continue` before sending.
+        up, _ = timed(["curl", "-sS", "--fail", "-o", "/dev/null", "-H", "Expect:", "-T", path, upload_url])
         # The same bytes as an artifact, stored by cohort (not timed here), for curl's download.
         env = client_env(server, work)
         timed([args.cohort, "artifact", "put", path, "--name", "big", "--type", "dataset"], env=env, cwd=work)
         _, out = timed([args.python, "-c", WANDB_FILE_URL, "big:latest", os.path.basename(path)], env=env, cwd=work)
         url = json.loads(out.strip().splitlines()[-1])["url"]
-        down, _ = timed(["curl", "-sS", "--fail", "-o", "/dev/null", "-u", "api:" + KEY, url])
+        # Into a file, as every client's download must end on disk (no hashing, no cache).
+        target = os.path.join(work, "curl-download.bin")
+        down, _ = timed(["curl", "-sS", "--fail", "-o", target, "-u", "api:" + KEY, url])
+        same = os.path.getsize(target) == os.path.getsize(path)
+        os.remove(target)
+        if not same:
+            raise RuntimeError("curl downloaded a file of the wrong size")
         return up, down
     finally:
         server.stop()
@@ -190,6 +197,9 @@ def wandb_round(args, work, path):
         _, out = timed([args.python, "-c", WANDB_UPLOAD, path], env=env, cwd=work)
         upload = json.loads(out.strip().splitlines()[-1])
         result = {"hash": upload["hash_seconds"], "up": upload["upload_seconds"]}
+        # log_artifact put the file in wandb's cache: empty it, or the download would be a cache hit.
+        for directory in ("wandb-cache", "wandb-data", "wandb-artifacts"):
+            shutil.rmtree(os.path.join(work, directory), ignore_errors=True)
         for mode, name in (("cache", "down"), ("skip", "down_skip_cache")):
             root = os.path.join(work, "wandb-download")
             _, out = timed([args.python, "-c", WANDB_DOWNLOAD, "big:latest", root, mode], env=env, cwd=work)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cohort
 import Foundation
+import Synchronization
 
 /// `cohort sync`: uploads offline runs, and runs whose live upload did not finish.
 struct SyncCommand: ParsableCommand {
@@ -41,6 +42,17 @@ struct SyncCommand: ParsableCommand {
         if let baseURL { settings.baseURL = baseURL }
         if let apiKey { settings.apiKey = apiKey }
         if let entity { settings.entity = entity }
+        // Artifact uploads of a run get plain lines (the rows-left line owns the terminal's last line).
+        let bars = Mutex<[String: TransferProgressBar]>([:])
+        settings.onArtifactProgress = { report in
+            let bar = bars.withLock { bars in
+                if let bar = bars[report.artifact] { return bar }
+                let bar = TransferProgressBar(isTerminal: false)
+                bars[report.artifact] = bar
+                return bar
+            }
+            bar.update(report)
+        }
         var targets = runDirectories
         if all { targets += RunSync.runDirectories(under: dir ?? settings.dir ?? FileManager.default.currentDirectoryPath) }
         var failed = 0

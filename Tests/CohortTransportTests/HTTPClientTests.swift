@@ -107,27 +107,6 @@ struct HTTPClientTests {
         }
     }
 
-    @Test("a download can be hashed as it arrives: the MD5 of exactly the bytes written, none for an error answer")
-    func downloadHashing() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        try await withOrigin { proxy, client in
-            let content = pattern(3_000_001, seed: 11)
-            proxy.store(content, at: "/artifact/hashed.bin")
-            var request = HTTPRequest.download(from: proxy.baseURL + "/artifact/hashed.bin", to: directory.appending("hashed.bin"))
-            request.hashesBody = true
-            let response = try await client.execute(request)
-            #expect(response.bodyMD5 == MD5.hash(content))
-            #expect(response.bodyMD5 == (try ArtifactDigest.md5(ofFile: directory.appending("hashed.bin"))))
-            let unhashed = try await client.execute(.download(from: proxy.baseURL + "/artifact/hashed.bin", to: directory.appending("plain.bin")))
-            #expect(unhashed.bodyMD5 == nil, "off unless asked for")
-            var missing = HTTPRequest.download(from: proxy.baseURL + "/nope", to: directory.appending("missing.bin"))
-            missing.hashesBody = true
-            let notFound = try await client.execute(missing)
-            #expect(notFound.status == 404 && notFound.bodyMD5 == nil)
-        }
-    }
-
     @Test("sequential requests reuse one connection")
     func connectionReuse() async throws {
         try await withOrigin { proxy, client in

@@ -201,7 +201,9 @@ struct ArtifactUploader: Sendable {
                 let receipt = try await client.upload(.region(region), to: job.url, headers: headers, progress: progress)
                 guard let eTag = receipt.eTag else { throw CohortError(.refused, "part \(part) was stored without an ETag") }
                 return eTag
-            } catch let error as WandbAPIError where attempt < configuration.partAttempts && Self.retryable(error) {
+            } catch let error as WandbAPIError
+                where attempt < configuration.partAttempts && Self.retryable(error) && error.transportError?.kind != .cancelled
+                && !Task.isCancelled {  // cancelled (a deadline): stop now; the upload stays resumable
                 attempt += 1
                 logger.warning("artifact: a part failed; trying it again", metadata: ["part": "\(part)", "error": "\(error)"])
             }
@@ -230,7 +232,7 @@ struct ArtifactUploader: Sendable {
 
     static func retryable(_ error: WandbAPIError) -> Bool {
         switch error.kind {
-        case .transport: error.transportError?.kind != .cancelled && !Task.isCancelled  // a deadline: stop, don't try again
+        case .transport: true
         case .httpStatus: (error.status ?? 500) >= 500 || error.status == 429
         default: false
         }

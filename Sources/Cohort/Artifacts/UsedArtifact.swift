@@ -148,22 +148,43 @@ public struct UsedArtifact: Sendable {
         }
         guard let url else { throw CohortError(.refused, "the server gives no download URL for \(entry.path) of \(name):\(version)") }
         let temporary = skipCache ? try Self.partialPath(for: target) : try cache.temporaryPath()
+        // The MD5 check, and the copy out of the cache, run behind the download as its bytes arrive.
+        let copy = skipCache ? nil : try Self.partialPath(for: target)
+        let hasher = GrowingFileHasher(path: temporary, copyPath: copy)
+        let reading = Task { try await OffPool.run { () throws(CohortError) in try hasher.run() } }
+        func discard() {
+            for path in [temporary, copy].compactMap({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+        }
+        do {
+            _ = try await client.download(from: url, to: temporary, progress: progress)
+        } catch {
+            hasher.finish()
+            _ = try? await reading.value
+            discard()  // a partial download is useless
+            throw ArtifactUploader.cohortError(error)
+        }
+        hasher.finish()
         let measured: String
         do {
-            measured = try await client.downloadHashing(from: url, to: temporary, progress: progress).base64
+            measured = try await reading.value.md5.base64
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)  // a partial download is useless
-            throw ArtifactUploader.cohortError(error)
+            discard()
+            throw error as? CohortError ?? CohortError(.storage, "\(error)")
         }
         let (cache, digest, what) = (self.cache, entry.digest, "\(entry.path) of \(name):\(version)")
         try await OffPool.run { () throws(CohortError) in
-            if skipCache {
+            guard let copy else {
                 try ArtifactCache.verify(temporary, md5: digest, measured: measured, what: what)
                 try Self.replace(target, with: temporary)
-            } else {
-                let cached = try cache.insert(temporary, md5: digest, measured: measured, what: what)
-                try ArtifactCache.copy(cached, to: target)
+                return
             }
+            do throws(CohortError) {
+                _ = try cache.insert(temporary, md5: digest, measured: measured, what: what)
+            } catch {
+                try? FileManager.default.removeItem(atPath: copy)  // the copy of a refused file
+                throw error
+            }
+            try Self.replace(target, with: copy)
         }
     }
 

@@ -25,9 +25,6 @@ public struct HTTPRequest: Sendable {
     /// Called on the client's thread as bytes move (for progress bars); it must return quickly and must
     /// not block. `nil` (the default) turns progress reporting off.
     public var onProgress: (@Sendable (HTTPProgress) -> Void)?
-    /// Computes the MD5 of a 2xx response body as it arrives (``HTTPResponse/bodyMD5``), so a
-    /// downloaded file can be checked without reading it again. Off by default.
-    public var hashesBody = false
 
     /// Creates a request with no body whose response body is kept in memory.
     public init(

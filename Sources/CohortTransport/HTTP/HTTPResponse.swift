@@ -10,18 +10,13 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// How many body bytes arrived (also those streamed into a file).
     public var bodyBytesReceived: Int64
-    /// The MD5 of the 2xx body received, when the request asked for it (``HTTPRequest/hashesBody``).
-    public var bodyMD5: MD5.Digest?
 
     /// Creates a response (used by the client, and by tests of code that consumes responses).
-    public init(
-        status: Int, headers: [HTTPHeader] = [], body: [UInt8] = [], bodyBytesReceived: Int64? = nil, bodyMD5: MD5.Digest? = nil
-    ) {
+    public init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = [], bodyBytesReceived: Int64? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
         self.bodyBytesReceived = bodyBytesReceived ?? Int64(body.count)
-        self.bodyMD5 = bodyMD5
     }
 
     /// The value of the first header field called `name` (case-insensitive), or `nil`.

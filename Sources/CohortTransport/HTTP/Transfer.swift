@@ -28,8 +28,6 @@ final class Transfer: @unchecked Sendable {
     private var headers: [HTTPHeader] = []
     private var body: [UInt8] = []
     private var received: Int64 = 0
-    /// The body's MD5 so far (``HTTPRequest/hashesBody``, 2xx bodies only).
-    private var bodyHash: MD5?
     private var downloadFD: Int32 = -1
     private var uploadFD: Int32 = -1
     private var uploadPosition: Int64 = 0
@@ -83,8 +81,7 @@ final class Transfer: @unchecked Sendable {
             // A 2xx with an empty body still leaves an (empty) file behind.
             guard openDownload(path) else { return .failure(failure!) }
         }
-        let digest = request.hashesBody && isSuccess ? (bodyHash.take() ?? MD5()).finalize() : nil
-        return .success(HTTPResponse(status: status, headers: headers, body: body, bodyBytesReceived: received, bodyMD5: digest))
+        return .success(HTTPResponse(status: status, headers: headers, body: body, bodyBytesReceived: received))
     }
 
     private var isSuccess: Bool { (200..<300).contains(status) }
@@ -148,10 +145,6 @@ final class Transfer: @unchecked Sendable {
 
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         received += Int64(bytes.count)
-        if request.hashesBody, isSuccess {
-            if bodyHash == nil { bodyHash = MD5() }
-            bodyHash!.update(bytes)  // set on the line above
-        }
         if case .file(let path) = request.destination, isSuccess {
             if downloadFD < 0, !openDownload(path) { return 0 }
             var done = 0

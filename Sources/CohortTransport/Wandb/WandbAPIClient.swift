@@ -178,21 +178,6 @@ public struct WandbAPIClient: Sendable {
         }
     }
 
-    /// `GET`s a URL the server handed out (no API key) into the file at `path`, hashing the bytes as
-    /// they arrive.
-    /// - Parameter progress: told the bytes received so far, on the client's thread (must return quickly).
-    /// - Returns: the MD5 of what was written.
-    public func downloadHashing(from url: String, to path: String, progress: (@Sendable (Int64) -> Void)? = nil) async throws(WandbAPIError) -> MD5.Digest {
-        var request = HTTPRequest.download(from: url, to: path)
-        request.hashesBody = true
-        if let progress { request.onProgress = { progress($0.bytesReceived) } }
-        do {
-            return try await http.execute(request).bodyMD5 ?? MD5().finalize()
-        } catch {
-            throw .transport("download", error)
-        }
-    }
-
     /// One path segment, percent-encoded (entity, project and run names).
     static func pathSegment(_ text: String) -> String {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -148,10 +148,12 @@ struct OnlineArtifactTests {
         let arguments = ["sync", run.syncDir, "--base-url", server.baseURL, "--api-key", server.adminKey]
         let first = try ChildProcess.run(ChildProcess.product("cohort"), arguments, environment: ["HOME": directory.path])
         #expect(first.status == 0, "\(first.standardError)")
+        #expect(first.standardError.contains("uploading weights  [##############################]"), "\(first.standardError)")
         let cursor = try JSONParser.parse([UInt8](Data(contentsOf: URL(fileURLWithPath: run.syncDir + "/" + SenderCursor.fileName))))
         #expect(cursor["artifacts"]?.intValue == 1)
         let second = try ChildProcess.run(ChildProcess.product("cohort"), arguments, environment: ["HOME": directory.path])
         #expect(second.status == 0, "\(second.standardError)")
+        #expect(!second.standardError.contains("uploading weights"), "nothing is sent twice: \(second.standardError)")
 
         var online = Self.settings(server, cache: directory.appending("cache"))
         online.project = "synced-arts"
