@@ -230,6 +230,35 @@ struct OnlineRunTests {
         #expect(read["state"] == "finished" && read["config"]?["seed"]?.intValue == 7)
     }
 
+    @Test("cohort sync honours http_proxy as curl does: every request goes through the proxy, to a host only the proxy can reach")
+    func proxyEnvironment() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // The server hands out URLs on a name that does not resolve; only a proxy can deliver them.
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"), arguments: ["--base-url", "http://cohort.invalid"])
+        defer { _ = try? server.stop() }
+        let port = try #require(URLComponents(string: server.baseURL)?.port)
+        let proxy = try await FaultInjectingProxy.start(upstream: ("127.0.0.1", port))
+        var settings = RunTestEnvironment.settings()
+        settings.mode = .offline
+        let run = try await Run.start(project: "proxied", dir: directory.path, settings: settings)
+        for step in 0..<3 { try run.log(["loss": Double(3 - step)]) }
+        let saved = directory.appending("notes.txt")
+        try "through the proxy\n".write(toFile: saved, atomically: true, encoding: .utf8)
+        try run.save(saved, basePath: directory.path, policy: .now)
+        await run.finish(exitCode: 0)
+        let synced = try ChildProcess.run(
+            ChildProcess.product("cohort"), ["sync", run.syncDir, "--base-url", "http://cohort.invalid", "--api-key", server.adminKey],
+            environment: ["HOME": directory.path, "http_proxy": proxy.baseURL, "no_proxy": "", "NO_PROXY": ""])
+        try await proxy.shutdown()
+        #expect(synced.status == 0, "\(synced.standardError)")
+        let uris = proxy.requests.map(\.uri)
+        #expect(uris.contains("http://cohort.invalid/graphql"), "\(uris)")
+        #expect(uris.contains { $0.hasPrefix("http://cohort.invalid/files/") && $0.hasSuffix("/file_stream") }, "\(uris)")
+        #expect(uris.contains { $0.hasPrefix("http://cohort.invalid/storage/") }, "the file upload too: \(uris)")
+        #expect(uris.allSatisfy { $0.hasPrefix("http://cohort.invalid/") }, "absolute-form requests only, as to a proxy")
+    }
+
     @Test("run.alert reaches the server, which forwards it to its webhook; a 64-character title is refused")
     func alert() async throws {
         let directory = try TemporaryDirectory()
