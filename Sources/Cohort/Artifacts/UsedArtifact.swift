@@ -74,8 +74,9 @@ public struct UsedArtifact: Sendable {
     }
 
     /// Downloads the version's files into `root` (default `./artifacts/<name>:<version>`), through
-    /// the cache; returns `root`. `file://` references are copied from where they point;
-    /// `http(s)://` and `s3://` references are not fetched.
+    /// the cache; returns `root`. `file://` references are copied from where they point and
+    /// `http(s)://` references fetched from there (without the API key, not cached); `s3://`
+    /// references are not fetched.
     /// - Parameters:
     ///   - root: the destination directory; created when missing; files in it are replaced.
     ///   - skipCache: fetch every file straight into `root` (checked as it arrives) without reading
@@ -137,9 +138,12 @@ public struct UsedArtifact: Sendable {
     ) async throws(CohortError) {
         let target = root + "/" + (try Artifact.entryPath(entry.path))
         if let ref = entry.ref {
-            guard ref.hasPrefix("file://") else { return }  // remote references stay remote
-            let source = String(ref.dropFirst("file://".count))
-            try await OffPool.run { () throws(CohortError) in try ArtifactCache.copy(source, to: target) }
+            if ref.hasPrefix("file://") {
+                let source = String(ref.dropFirst("file://".count))
+                try await OffPool.run { () throws(CohortError) in try ArtifactCache.copy(source, to: target) }
+            } else if ref.lowercased().hasPrefix("http://") || ref.lowercased().hasPrefix("https://") {
+                try await fetchReference(ref, to: target, progress: progress)
+            }  // s3:// stays remote: fetching it needs S3 credentials Cohort does not hold
             return
         }
         if !skipCache, let cached = cache.file(md5: entry.digest, size: entry.size) {
@@ -186,6 +190,20 @@ public struct UsedArtifact: Sendable {
             }
             try Self.replace(target, with: copy)
         }
+    }
+
+    /// An `http(s)://` reference, fetched from where it points (no API key is sent there) into
+    /// `target`. Recorded as W&B's `checksum=False` references are, with the URL as digest, so there
+    /// is nothing to check it against; it is not cached.
+    private func fetchReference(_ ref: String, to target: String, progress: (@Sendable (Int64) -> Void)?) async throws(CohortError) {
+        let partial = try Self.partialPath(for: target)
+        do {
+            _ = try await client.download(from: ref, to: partial, progress: progress)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)  // a partial download is useless
+            throw ArtifactUploader.cohortError(error)
+        }
+        try Self.replace(target, with: partial)
     }
 
     /// A hidden path beside `target` to download into (its directory is created).

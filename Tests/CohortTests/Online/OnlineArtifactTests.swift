@@ -130,6 +130,43 @@ struct OnlineArtifactTests {
         await reader.finish()
     }
 
+    @Test("an http(s) reference is fetched from where it points at download, without the API key; a reference that is gone fails the download")
+    func httpReference() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+        defer { _ = try? server.stop() }
+        let origin = try await FaultInjectingProxy.start()  // an in-memory web server holding the referenced bytes
+        let remote = Self.bytes(30_000, seed: 12)
+        origin.store(remote, at: "/data/remote.bin")
+        try Self.write(["local.txt": Array("local\n".utf8)], under: directory.appending("src"))
+        var settings = Self.settings(server, cache: directory.appending("cache"))
+        settings.project = "refs"
+        let run = try await Run.start(dir: directory.path, settings: settings)
+        var artifact = try Artifact(name: "mixed", type: "dataset")
+        try artifact.addDirectory(directory.appending("src"))
+        try artifact.addReference(origin.baseURL + "/data/remote.bin")
+        try artifact.addReference(origin.baseURL + "/data/gone.bin")
+        try run.logArtifact(artifact)
+        await run.finish()
+
+        let error = await #expect(throws: CohortError.self) {
+            _ = try await UsedArtifact.download("mixed", to: directory.appending("got"), settings: settings)
+        }
+        #expect(error?.message.contains("404") == true, "\(String(describing: error))")
+        var fixed = try Artifact(name: "mixed", type: "dataset")
+        try fixed.addDirectory(directory.appending("src"))
+        try fixed.addReference(origin.baseURL + "/data/remote.bin")
+        let second = try await Run.start(dir: directory.path, settings: settings)
+        try second.logArtifact(fixed)
+        await second.finish()
+        let (_, root) = try await UsedArtifact.download("mixed:latest", to: directory.appending("got2"), settings: settings)
+        #expect(try Self.read(root) == ["local.txt": Array("local\n".utf8), "remote.bin": remote])
+        let fetched = origin.requests.filter { $0.uri == "/data/remote.bin" }
+        #expect(!fetched.isEmpty && fetched.allSatisfy { $0.header("authorization") == nil }, "no key goes to a referenced host")
+        try await origin.shutdown()
+    }
+
     @Test("an offline run's artifact arrives with cohort sync; a second sync sends nothing")
     func offlineSync() async throws {
         let directory = try TemporaryDirectory()
