@@ -16,7 +16,8 @@ needed=()
 # openmpi-bin and mpich: the launcher tests run the real mpirun and MPICH's mpiexec (Debian keeps
 # `mpirun` pointing at Open MPI when both are installed; MPICH's is mpiexec.mpich).
 # python3-yaml: the Kubernetes manifest tests parse the manifests.
-for package in libcurl4-openssl-dev zlib1g-dev pkg-config git openmpi-bin mpich python3-yaml; do
+# nginx-light and openssl: the HTTPS/HTTP-2 transport tests put nginx with a test CA in front.
+for package in libcurl4-openssl-dev zlib1g-dev pkg-config git openmpi-bin mpich python3-yaml nginx-light openssl; do
     dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package")
 done
 if [ "${#needed[@]}" -gt 0 ]; then

@@ -41,7 +41,9 @@ final class OnlineSession: Sendable {
                 .unauthorized,
                 "online mode needs an API key for \(baseURL): run `cohort login`, or set WANDB_API_KEY (or COHORT_API_KEY); or use mode offline and `cohort sync` later")
         }
-        let http = HTTPClient()
+        var configuration = HTTPClient.Configuration()
+        configuration.caBundlePath = settings.caBundle
+        let http = HTTPClient(configuration: configuration)
         let client = WandbAPIClient(credentials: WandbCredentials(baseURL: baseURL, apiKey: key), http: RetryingHTTPClient(client: http))
         let probe = WandbAPIClient(
             credentials: WandbCredentials(baseURL: baseURL, apiKey: key),

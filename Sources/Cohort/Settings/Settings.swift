@@ -80,6 +80,10 @@ public struct Settings: Sendable {
     public var artifactPartBytes: Int64 = 100 << 20
     /// The most artifact uploads (files or parts) at once (`COHORT_ARTIFACT_PARALLEL_UPLOADS`, default 8).
     public var artifactParallelUploads: Int = 8
+    /// A PEM file of certificate authorities to trust for the server instead of the system's, for a
+    /// server with a private CA (`COHORT_CA_BUNDLE`, else `SSL_CERT_FILE`, else `REQUESTS_CA_BUNDLE`,
+    /// which the official client's tools also read). Certificates are always verified.
+    public var caBundle: String?
     /// Where downloaded artifact files are cached by MD5 (`COHORT_CACHE_DIR`; default
     /// `~/.cache/cohort`); files go under `<cacheDir>/artifacts/`.
     public var cacheDir: String?
@@ -151,6 +155,8 @@ public struct Settings: Sendable {
         if let bytes = reader.integer("ARTIFACT_PART_BYTES", cohortOnly: true), bytes > 0 { settings.artifactPartBytes = Int64(bytes) }
         if let count = reader.integer("ARTIFACT_PARALLEL_UPLOADS", cohortOnly: true), count > 0 { settings.artifactParallelUploads = count }
         settings.cacheDir = reader.string("CACHE_DIR", cohortOnly: true)
+        settings.caBundle = reader.string("CA_BUNDLE", cohortOnly: true)
+            ?? [environment["SSL_CERT_FILE"], environment["REQUESTS_CA_BUNDLE"]].compactMap { $0 }.first { !$0.isEmpty }
         settings.groupLinkOptions = GroupLinkOptions(reader: reader)
         settings.launch = Launch.detect(environment)
         return settings

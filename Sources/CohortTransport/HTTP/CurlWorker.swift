@@ -158,7 +158,7 @@ final class CurlWorker: @unchecked Sendable {
                 let transfer = active[easy], let handle = transfer.handle
             else { continue }
             let code = message.pointee.data.result
-            let result = transfer.outcome(code: code, errorText: handle.errorText)
+            let result = transfer.outcome(code: code, errorText: handle.errorText, httpVersion: handle.httpVersion)
             end(transfer, with: result)
         }
     }

@@ -15,6 +15,18 @@ final class EasyHandle {
     /// libcurl's message for the last failure of this handle, or "".
     var errorText: String { String(cString: errorBuffer) }
 
+    /// The HTTP major version the last transfer used (1, 2 or 3; 0 when unknown).
+    var httpVersion: Int {
+        var value = 0
+        guard cohort_curl_easy_getinfo_long(easy, CURLINFO_HTTP_VERSION, &value) == CURLE_OK else { return 0 }
+        switch value {
+        case Int(CURL_HTTP_VERSION_1_0), Int(CURL_HTTP_VERSION_1_1): return 1
+        case Int(CURL_HTTP_VERSION_2_0): return 2
+        case Int(CURL_HTTP_VERSION_3): return 3
+        default: return 0
+        }
+    }
+
     /// Clears every option for the next transfer; kept connections, DNS and TLS session caches survive.
     func reset() {
         curl_easy_reset(easy)
@@ -53,6 +65,7 @@ final class EasyHandle {
             try set(CURLOPT_MAXREDIRS, 10, transfer)
         }
         try set(CURLOPT_USERAGENT, configuration.userAgent, transfer)
+        if let bundle = configuration.caBundlePath { try set(CURLOPT_CAINFO, bundle, transfer) }
         try setMethodAndBody(request, context: context, transfer)
         try set(CURLOPT_HEADERFUNCTION, callback: Transfer.headerCallback, transfer)
         try set(CURLOPT_HEADERDATA, pointer: context, transfer)

@@ -41,6 +41,9 @@ public final class HTTPClient: Sendable {
         public var followRedirects: Bool = true
         /// The `User-Agent` header sent unless a request sets its own. Default `cohort`.
         public var userAgent: String = "cohort"
+        /// A PEM file of certificate authorities to trust instead of the system's (a private CA of a
+        /// self-hosted server). `nil` keeps libcurl's default bundle. Verification is never turned off.
+        public var caBundlePath: String?
 
         /// The defaults above.
         public init() {}

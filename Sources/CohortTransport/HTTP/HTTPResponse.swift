@@ -10,6 +10,8 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// How many body bytes arrived (also those streamed into a file).
     public var bodyBytesReceived: Int64
+    /// The HTTP major version of the answer (1, 2 or 3; 0 when not known, as for responses made by hand).
+    public var httpVersion = 0
 
     /// Creates a response (used by the client, and by tests of code that consumes responses).
     public init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = [], bodyBytesReceived: Int64? = nil) {

@@ -74,14 +74,16 @@ final class Transfer: @unchecked Sendable {
     }
 
     /// The result of a transfer that libcurl finished with `code`.
-    func outcome(code: CURLcode, errorText: String) -> Result<HTTPResponse, TransportError> {
+    func outcome(code: CURLcode, errorText: String, httpVersion: Int = 0) -> Result<HTTPResponse, TransportError> {
         if let failure { return .failure(failure) }
         guard code == CURLE_OK else { return .failure(Self.error(for: code, errorText: errorText, target: target)) }
         if case .file(let path) = request.destination, isSuccess, downloadFD < 0 {
             // A 2xx with an empty body still leaves an (empty) file behind.
             guard openDownload(path) else { return .failure(failure!) }
         }
-        return .success(HTTPResponse(status: status, headers: headers, body: body, bodyBytesReceived: received))
+        var response = HTTPResponse(status: status, headers: headers, body: body, bodyBytesReceived: received)
+        response.httpVersion = httpVersion
+        return .success(response)
     }
 
     private var isSuccess: Bool { (200..<300).contains(status) }
