@@ -16,6 +16,9 @@
                                       Object3D.from_point_cloud with wandb.box3d boxes, boxes only) offline;
                                       prints {"rows", "files", "config", "tables", "objects"} (objects: each
                                       logged .pts.json file's JSON by key)
+  media_offline.py lists              logs lists under one key offline: two point clouds, two HTML pages,
+                                      two videos with captions and two without (from anim.gif, left behind);
+                                      prints {"rows", "files", ...} as plots does
   media_offline.py plots              logs wandb.plot line, scatter, bar, histogram, confusion-matrix and line-series charts;
                                       prints {"rows", "files", "config", "tables"} (config: the merged
                                       updates; tables: each logged table's JSON by key)
@@ -202,6 +205,20 @@ def scene():
     finish(run)
 
 
+def lists():
+    import numpy
+    import wandb
+    from PIL import Image
+    run = wandb.init(project="media-parity", mode="offline")
+    run.log({"clouds": [wandb.Object3D(numpy.array([[0.0, 0.0, 0.0]])), wandb.Object3D(numpy.array([[1.0, 2.0, 3.0]]))]})
+    run.log({"pages": [wandb.Html("<b>a</b>"), wandb.Html("<b>b</b>")]})
+    frames = [Image.fromarray(numpy.full((6, 8, 3), value, numpy.uint8)) for value in (0, 120, 240)]
+    frames[0].save("anim.gif", save_all=True, append_images=frames[1:], duration=250, loop=0)
+    run.log({"clips": [wandb.Video("anim.gif", caption="one"), wandb.Video("anim.gif", caption="two")]})
+    run.log({"silent": [wandb.Video("anim.gif"), wandb.Video("anim.gif")]})
+    finish(run)
+
+
 def boxes():
     import numpy
     import wandb
@@ -277,6 +294,8 @@ if __name__ == "__main__":
         curves(sys.argv[2])
     elif command == "object3d":
         object3d()
+    elif command == "lists":
+        lists()
     elif command == "scene":
         scene()
     elif command == "boxes":
