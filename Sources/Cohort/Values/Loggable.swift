@@ -151,7 +151,12 @@ extension Dictionary: Loggable where Key == String, Value: Loggable {
         }
     }
 
-    public var containsMedia: Bool { values.contains { $0.containsMedia } }
+    public var containsMedia: Bool {
+        // As for arrays: a dictionary of plain values holds no media, and the unspecialised scan
+        // cost ~0.3 µs for a nested row of five scalars.
+        if isPlainValue(Value.self) { return false }
+        return values.contains { $0.containsMedia }
+    }
 }
 
 /// Converts a heterogeneous dictionary of loggable values.

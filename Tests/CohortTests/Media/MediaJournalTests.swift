@@ -7,11 +7,12 @@ import Testing
 extension Media {
     @Suite("Journal")
     struct MediaJournalTests {
-        @Test("lists of numbers, flags and text hold no media; lists holding images, even nested, do; such rows log as plain rows")
+        @Test("lists and dictionaries of numbers, flags and text hold no media; those holding images, even nested, do; such rows log as plain rows")
         func listsWithAndWithoutMedia() async throws {
             let image = Image(pixels: [UInt8](repeating: 90, count: 12), width: 2, height: 2, channels: 3)
             #expect(![1.0, 2.0].containsMedia && ![Float(1)].containsMedia && ![1, 2].containsMedia && !["a"].containsMedia)
-            #expect(![Double?.none, 2.0].containsMedia && ![[1.0], [2.0]].containsMedia)
+            #expect(![Double?.none, 2.0].containsMedia && ![[1.0], [2.0]].containsMedia && !["loss": 1.0, "acc": 0.5].containsMedia)
+            #expect(["sample": image].containsMedia && ["eval": ["sample": image]].containsMedia)
             #expect([image].containsMedia && [[image]].containsMedia && [Optional(image)].containsMedia)
             try await MediaHarness.withRun { run, _ in
                 try run.log(["weights": (0..<1_000).map { Double($0) / 8 }, "flags": [true, false]])
