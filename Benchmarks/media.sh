@@ -44,4 +44,10 @@ print(f"| metric | unit | Cohort {versions[0]} | wandb {versions[1]} | Cohort ad
 print("|---|---|---:|---:|---:|")
 for name, unit, ours, theirs in rows:
     print(f"| {name} | {unit} | {ours:,.1f} | {theirs:,.1f} | {ours / theirs:.2f}× |")
+print()
+print("| row without media (Cohort) | loop alone, ns/call | loop + media check, ns/call | whole log(), ns/call |")
+print("|---|---:|---:|---:|")
+for name, figures in sorted(cohort["media_check"].items()):
+    print(f"| {name} | {figures['loop_ns_per_call']:,.1f} | {figures['check_ns_per_call']:,.1f} | "
+          f"{figures['log_ns_per_call']:,.1f} |")
 PY

@@ -39,9 +39,10 @@ if ! "$COHORT_WANDB_VENV/bin/python" -c "import sys, wandb; sys.exit(wandb.__ver
     fi
     "$COHORT_WANDB_VENV/bin/pip" install --quiet "wandb==0.31.0"
 fi
-# The media scenario (Tests/WandbCompat/media.py) logs wandb.Image/Histogram, which need numpy and Pillow.
-if ! "$COHORT_WANDB_VENV/bin/python" -c "import numpy, PIL" 2>/dev/null; then
-    "$COHORT_WANDB_VENV/bin/pip" install --quiet numpy pillow
+# The media scenario (Tests/WandbCompat/media.py) logs wandb.Image/Histogram, which need numpy and Pillow;
+# wandb.plot.pr_curve/roc_curve (the media parity tests) need scikit-learn and pandas.
+if ! "$COHORT_WANDB_VENV/bin/python" -c "import numpy, PIL, sklearn, pandas" 2>/dev/null; then
+    "$COHORT_WANDB_VENV/bin/pip" install --quiet numpy pillow scikit-learn pandas
 fi
 
 # PostgreSQL 15 for the server's store conformance suite: started here (a fresh machine runs no

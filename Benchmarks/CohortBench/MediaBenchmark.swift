@@ -6,6 +6,9 @@ import Foundation
 /// - Images: `run.log(["img": Image(pixels:…)])` per image, which checks the pixels, encodes the PNG
 ///   (zlib level 6), hashes it (SHA-256) and writes the file; reported as MB/s of raw pixels.
 /// - Histograms: `Histogram(values)` with 64 bins over 1,000,000 doubles; values/s.
+/// - Media check: what `run.log` pays to look for media in a row without any (`containsMedia` over
+///   the row's values, as `Run.log` does before choosing the plain path), against the whole `log`
+///   call, for three scalars and for one `[Double]` of 1,000 and of 100,000 values.
 /// Each figure is the median of `--repeat` measurements.
 enum MediaBenchmark {
     /// Height, width and count of the logged RGB images.
@@ -41,10 +44,55 @@ enum MediaBenchmark {
             precondition(histogram.values.reduce(0, +) == values.count)
             histogramRates.append(Double(values.count) / seconds)
         }
+        let check = try await mediaCheck(options)
         return ["media": [
+            "media_check": check,
             "images": .object(images),
             "histogram": ["values_per_s": .double(median(histogramRates)), "values": .int(Int64(histogramValues)), "bins": 64],
         ]]
+    }
+
+    /// Nanoseconds per call of the media check alone and of `log`, for rows without media.
+    static func mediaCheck(_ options: BenchOptions) async throws -> JSONValue {
+        let run = try await BenchRun.start(in: options.directory + "/media-check")
+        let shapes: [(name: String, rows: [[String: any Loggable]], calls: Int)] = [
+            ("scalars3", Workload.scalars3.makePool(), 200_000),
+            ("doubles_1k", (0..<64).map { row in ["w": (0..<1_000).map { Double($0 + row) }] }, 5_000),
+            ("doubles_100k", (0..<4).map { row in ["w": (0..<100_000).map { Double($0 + row) }] }, 50),
+        ]
+        var results: [String: JSONValue] = [:]
+        for shape in shapes {
+            try BenchRun.logUntimed(run, pool: shape.rows, count: min(shape.calls, 1_000))
+            var checkTimes: [Double] = []
+            var logTimes: [Double] = []
+            var loopTimes: [Double] = []
+            for _ in 0..<options.repetitions {
+                // The loop alone (fetching each row's values), to tell it from the check.
+                var entries = 0
+                var start = Monotonic.nanoseconds()
+                for index in 0..<shape.calls { entries += shape.rows[index % shape.rows.count].values.count }
+                loopTimes.append(Double(Monotonic.nanoseconds() - start) / Double(shape.calls))
+                precondition(entries > 0)
+                var found = 0
+                start = Monotonic.nanoseconds()
+                for index in 0..<shape.calls where shape.rows[index % shape.rows.count].values.contains(where: { $0.containsMedia }) {
+                    found += 1
+                }
+                checkTimes.append(Double(Monotonic.nanoseconds() - start) / Double(shape.calls))
+                precondition(found == 0)
+                start = Monotonic.nanoseconds()
+                for index in 0..<shape.calls { try run.log(shape.rows[index % shape.rows.count]) }
+                logTimes.append(Double(Monotonic.nanoseconds() - start) / Double(shape.calls))
+            }
+            let (check, log, loop) = (median(checkTimes), median(logTimes), median(loopTimes))
+            results[shape.name] = [
+                "check_ns_per_call": .double(check), "log_ns_per_call": .double(log), "check_share": .double(check / log),
+                "loop_ns_per_call": .double(loop),
+                "calls": .int(Int64(shape.calls)),
+            ]
+        }
+        await run.finish()
+        return .object(results)
     }
 
     /// `(x + 2y + 60c + (i * 7919) % 17) % 256` for index `i` of pixel (y, x), channel c; the same

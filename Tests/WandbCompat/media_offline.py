@@ -12,9 +12,20 @@
                                       {"rows": [...], "files": [...]} as `log` does
   media_offline.py object3d           logs point clouds (N x 3, N x 4, N x 6) and an .obj file offline;
                                       prints {"rows": [...], "files": [...]}; leaves mesh.obj behind
+  media_offline.py scene              logs lidar/beta point clouds with boxes and vectors (the dict form,
+                                      Object3D.from_point_cloud with wandb.box3d boxes, boxes only) offline;
+                                      prints {"rows", "files", "config", "tables", "objects"} (objects: each
+                                      logged .pts.json file's JSON by key)
+  media_offline.py lists              logs lists under one key offline: two point clouds, two HTML pages,
+                                      two videos with captions and two without (from anim.gif, left behind);
+                                      prints {"rows", "files", ...} as plots does
   media_offline.py plots              logs wandb.plot line, scatter, bar, histogram, confusion-matrix and line-series charts;
                                       prints {"rows", "files", "config", "tables"} (config: the merged
                                       updates; tables: each logged table's JSON by key)
+  media_offline.py curves SPEC         SPEC is JSON [{"kind": "pr"|"roc", "key", "y_true", "y_probas",
+                                      "labels", "classes_to_plot", "interp_size"?}]; logs each
+                                      wandb.plot.pr_curve/roc_curve offline (needs scikit-learn and pandas);
+                                      prints {"rows", "files", "config", "tables"} as plots does
   media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
                                       working directory), reads the history back from the run's .wandb
                                       file and prints {"rows": [...], "files": [...]}; leaves
@@ -132,12 +143,15 @@ def finish(run):
     files = sorted(os.path.relpath(path, files_dir) for path in glob.glob(files_dir + "/media/**/*", recursive=True)
                    if os.path.isfile(path))
     run_dir = os.path.dirname(files_dir)
-    tables = {}
+    tables, objects = {}, {}
     for row in history_rows(run_dir):
         for key, value in row.items():
             if isinstance(value, dict) and value.get("_type") == "table-file":
                 tables[key] = json.load(open(os.path.join(files_dir, value["path"])))
-    print(json.dumps({"rows": history_rows(run_dir), "files": files, "config": config(run_dir), "tables": tables}))
+            if isinstance(value, dict) and value.get("_type") == "object3D-file" and value["path"].endswith(".pts.json"):
+                objects[key] = json.load(open(os.path.join(files_dir, value["path"])))
+    print(json.dumps({"rows": history_rows(run_dir), "files": files, "config": config(run_dir), "tables": tables,
+                      "objects": objects}))
 
 
 def plots():
@@ -153,6 +167,55 @@ def plots():
     run.log({"confusion_unnamed": wandb.plot.confusion_matrix(y_true=[3, 5, 5], preds=[5, 5, 3])})
     run.log({"series": wandb.plot.line_series(xs=[0.0, 1.0, 2.0], ys=[[1.0, 0.5, 0.25], [1.0, 0.75, 0.5]],
                                               keys=["train", "val"], title="Loss", xname="epoch")})
+    finish(run)
+
+
+def curves(spec):
+    import wandb
+    cases = json.load(open(spec))
+    run = wandb.init(project="media-parity", mode="offline")
+    for case in cases:
+        arguments = {"labels": case.get("labels"), "classes_to_plot": case.get("classes_to_plot")}
+        if case["kind"] == "pr":
+            chart = wandb.plot.pr_curve(case["y_true"], case["y_probas"], interp_size=case.get("interp_size", 21),
+                                        **arguments)
+        else:
+            chart = wandb.plot.roc_curve(case["y_true"], case["y_probas"], **arguments)
+        run.log({case["key"]: chart})
+    finish(run)
+
+
+def scene():
+    import numpy
+    import wandb
+    run = wandb.init(project="media-parity", mode="offline")
+    points = numpy.array([[0.0, 0.0, 0.0], [1.0, 0.5, 2.0], [3.0, 4.0, 5.25]])
+    corners = [[x, y, z] for x in (0.0, 1.5) for y in (0.0, 2.0) for z in (0.0, 0.75)]
+    boxes = numpy.array([{"corners": corners, "label": "car", "color": [255.0, 0.0, 0.0], "score": 0.875},
+                         {"corners": corners, "label": None, "color": [0.0, 128.0, 255.0], "score": None}])
+    vectors = numpy.array([{"start": [0.0, 0.0, 0.0], "end": [1.0, 0.5, 0.25]}])
+    run.log({"scene": wandb.Object3D({"type": "lidar/beta", "points": points, "boxes": boxes, "vectors": vectors})})
+    rotated = [wandb.box3d(center=(1.0, 2.0, 0.5), size=(4.0, 1.8, 1.5), orientation=(0.9, 0.1, 0.3, 0.2),
+                           color=(0.0, 255.0, 0.0), label="truck", score=0.5),
+               wandb.box3d(center=(-3.0, 0.0, 1.0), size=(1.0, 1.0, 2.0), orientation=(1.0, 0.0, 0.0, 0.0),
+                           color=(10.0, 20.0, 30.0))]
+    run.log({"scene_box3d": wandb.Object3D.from_point_cloud(points=points.tolist(), boxes=rotated,
+                                                            vectors=[{"start": [0.0, 0.0, 0.0], "end": [2.0, 0.0, 0.0]}])})
+    run.log({"scene_boxes_only": wandb.Object3D.from_point_cloud(points=[], boxes=boxes.tolist())})
+    finish(run)
+
+
+def lists():
+    import numpy
+    import wandb
+    from PIL import Image
+    run = wandb.init(project="media-parity", mode="offline")
+    run.log({"clouds": [wandb.Object3D(numpy.array([[0.0, 0.0, 0.0]])), wandb.Object3D(numpy.array([[1.0, 2.0, 3.0]]))]})
+    run.log({"pages": [wandb.Html("<b>a</b>"), wandb.Html("<b>b</b>")]})
+    frames = [Image.fromarray(numpy.full((6, 8, 3), value, numpy.uint8)) for value in (0, 120, 240)]
+    frames[0].save("anim.gif", save_all=True, append_images=frames[1:], duration=250, loop=0)
+    run.log({"clips": [wandb.Video("anim.gif", caption="one"), wandb.Video("anim.gif", caption="two")]})
+    run.log({"silent": [wandb.Video("anim.gif"), wandb.Video("anim.gif")]})
     finish(run)
 
 
@@ -227,8 +290,14 @@ if __name__ == "__main__":
         hist(sys.argv[2])
     elif command == "plots":
         plots()
+    elif command == "curves":
+        curves(sys.argv[2])
     elif command == "object3d":
         object3d()
+    elif command == "lists":
+        lists()
+    elif command == "scene":
+        scene()
     elif command == "boxes":
         boxes()
     elif command == "log":

@@ -1,4 +1,4 @@
-public import CohortModel
+import CohortModel
 
 /// Bounding boxes drawn over an `Image`, as W&B's `boxes={name: {"box_data": […], "class_labels": {…}}}`.
 ///

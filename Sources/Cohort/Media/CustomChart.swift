@@ -1,7 +1,7 @@
 public import CohortModel
 
-/// A custom chart, as W&B's `wandb.plot_table` and `wandb.plot.line/scatter/bar/histogram`: a table
-/// and the Vega spec that draws it.
+/// A custom chart, as W&B's `wandb.plot_table` and `wandb.plot.line/scatter/bar/histogram/
+/// confusion_matrix/line_series/pr_curve/roc_curve`: a table and the Vega spec that draws it.
 ///
 /// Logged under key `K`, the table is logged as `K_table` (or `Custom Chart Tables/K_table` with
 /// `splitTable`) and the run's config gets W&B's panel under `_wandb.visualize.K`.

@@ -79,8 +79,9 @@ indirect enum MediaTemplate: Sendable {
     case array([MediaTemplate])
     /// W&B's `images/separated`: `fields` (width, height, format, count, captions) and the files.
     case imageList(fields: [String: JSONValue], files: [Int])
-    /// `fields` plus `member`: the descriptors of the files (W&B's `audio` list).
-    case descriptorList(fields: [String: JSONValue], member: String, files: [Int])
+    /// `fields` plus `member`: the descriptors of the files (W&B's `audio`, `html`, `videos` and
+    /// `object3D` lists); with `filenamesUnder`, also `filenames`: the paths relative to that folder.
+    case descriptorList(fields: [String: JSONValue], member: String, files: [Int], filenamesUnder: String? = nil)
 }
 
 /// A value that holds media: it turns into a template, adding its files to a batch.
@@ -121,9 +122,12 @@ struct MediaBatch: Sendable {
             object["_type"] = .string("images/separated")
             object["filenames"] = .array(indices.map { .string(files[$0].path(step: step)) })
             return .object(object)
-        case .descriptorList(let fields, let member, let indices):
+        case .descriptorList(let fields, let member, let indices, let folder):
             var object = fields
             object[member] = .array(indices.map { files[$0].descriptor(step: step) })
+            if let folder {
+                object["filenames"] = .array(indices.map { .string(String(files[$0].path(step: step).dropFirst(folder.count + 1))) })
+            }
             return .object(object)
         }
     }
@@ -208,6 +212,9 @@ extension Array: MediaBearing where Element: Loggable {
     func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
         if let images = self as? [Image], !images.isEmpty { return try Image.listTemplate(images, key: key, batch: &batch) }
         if let clips = self as? [Audio], !clips.isEmpty { return try Audio.listTemplate(clips, key: key, batch: &batch) }
+        if let objects = self as? [Object3D], !objects.isEmpty { return try Object3D.listTemplate(objects, key: key, batch: &batch) }
+        if let pages = self as? [Html], !pages.isEmpty { return try Html.listTemplate(pages, key: key, batch: &batch) }
+        if let videos = self as? [Video], !videos.isEmpty { return try Video.listTemplate(videos, key: key, batch: &batch) }
         var elements: [MediaTemplate] = []
         elements.reserveCapacity(count)
         for element in self { elements.append(try batch.template(of: element, key: key)) }

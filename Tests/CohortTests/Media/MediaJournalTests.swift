@@ -7,6 +7,21 @@ import Testing
 extension Media {
     @Suite("Journal")
     struct MediaJournalTests {
+        @Test("lists and dictionaries of numbers, flags and text hold no media; those holding images, even nested, do; such rows log as plain rows")
+        func listsWithAndWithoutMedia() async throws {
+            let image = Image(pixels: [UInt8](repeating: 90, count: 12), width: 2, height: 2, channels: 3)
+            #expect(![1.0, 2.0].containsMedia && ![Float(1)].containsMedia && ![1, 2].containsMedia && !["a"].containsMedia)
+            #expect(![Double?.none, 2.0].containsMedia && ![[1.0], [2.0]].containsMedia && !["loss": 1.0, "acc": 0.5].containsMedia)
+            #expect(["sample": image].containsMedia && ["eval": ["sample": image]].containsMedia)
+            #expect([image].containsMedia && [[image]].containsMedia && [Optional(image)].containsMedia)
+            try await MediaHarness.withRun { run, _ in
+                try run.log(["weights": (0..<1_000).map { Double($0) / 8 }, "flags": [true, false]])
+                let rows = try await MediaHarness.rows(run)
+                #expect(rows.first?["weights"]?.arrayValue?.count == 1_000 && rows.first?["weights"]?.arrayValue?[3] == 0.375)
+                #expect(MediaHarness.mediaFiles(run).isEmpty)
+            }
+        }
+
         @Test("a run logging every media type keeps each descriptor in its journal's history and summary, each file under files/media and recorded for upload")
         func everyType() async throws {
             let directory = try TemporaryDirectory(prefix: "cohort-media-journal")

@@ -64,6 +64,37 @@ extension Media {
             }
         }
 
+        @Test("lists of point clouds, HTML pages and videos under one key have wandb's object3D, html and videos descriptors")
+        func listsMatch() async throws {
+            let directory = try TemporaryDirectory(prefix: "cohort-media-lists")
+            defer { directory.remove() }
+            let reference = try JSONParser.parse(try MediaHarness.python(["lists"], directory: directory.path))
+            let theirRows = (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
+            let theirFiles = (reference["files"]?.arrayValue ?? []).compactMap(\.stringValue)
+            try #require(theirRows.count == 4)
+            try await MediaHarness.withRun { run, _ in
+                try run.log(["clouds": [Object3D(points: [[0, 0, 0]]), Object3D(points: [[1, 2, 3]])]])
+                try run.log(["pages": [Html("<b>a</b>"), Html("<b>b</b>")]])
+                let gif = directory.path + "/anim.gif"
+                try run.log(["clips": [Video(contentsOfFile: gif, caption: "one"), Video(contentsOfFile: gif, caption: "two")]])
+                try run.log(["silent": [Video(contentsOfFile: gif), Video(contentsOfFile: gif)]])
+                let ourRows = try await MediaHarness.rows(run).map(SemanticsHarness.userKeys(keepingStep: false))
+                try #require(ourRows.count == theirRows.count)
+                for (ours, theirs) in zip(ourRows, theirRows) {
+                    #expect(Set(ours.keys) == Set(theirs.keys))
+                    for key in theirs.keys {
+                        #expect(MediaHarness.shape(ours[key] ?? .null) == MediaHarness.shape(theirs[key] ?? .null), "\(key)")
+                        for member in ["_type", "count", "captions"] { #expect(ours[key]?[member] == theirs[key]?[member], "\(key).\(member)") }
+                    }
+                }
+                let filenames = ourRows[0]["clouds"]?["filenames"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let paths = ourRows[0]["clouds"]?["objects"]?.arrayValue?.compactMap { $0["path"]?.stringValue } ?? []
+                #expect(filenames.count == 2 && filenames.map { "media/object3D/" + $0 } == paths)
+                #expect(ourRows[1]["pages"]?["html"] == theirRows[1]["pages"]?["html"], "HTML list: same files, same bytes")
+                #expect(Self.withoutHashes(MediaHarness.mediaFiles(run)) == Self.withoutHashes(theirFiles))
+            }
+        }
+
         /// `media/images/img_0_<hash20>.png` → `media/images/img_0_H.png`.
         static func withoutHashes(_ paths: [String]) -> [String] {
             paths.map { path in
