@@ -127,7 +127,7 @@ let package = Package(
             dependencies: ["CohortCharts"],
             path: "Benchmarks/CohortChartsBench"
         ),
-        .testTarget(name: "CohortChartsTests", dependencies: ["CohortCharts"]),
+        .testTarget(name: "CohortChartsTests", dependencies: ["CohortCharts", "CohortTestSupport"]),
         .testTarget(
             name: "CohortCoordinatorTests",
             dependencies: [

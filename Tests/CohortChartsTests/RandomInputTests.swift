@@ -1,22 +1,12 @@
 import CohortCharts
+import CohortTestSupport
 import Testing
 
 /// Many small random inputs, with gaps, infinities, duplicates and unsorted x, from a fixed seed: every
 /// chart must be well-formed XML without "NaN", and the downsamplers must keep their promises.
 @Suite struct RandomInputTests {
-    /// SplitMix64, so every run draws the same inputs.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
-    static func value(_ generator: inout SeededGenerator) -> Double {
+    static func value(_ generator: inout SplitMix64) -> Double {
         switch Int.random(in: 0..<20, using: &generator) {
         case 0: .nan
         case 1: .infinity
@@ -29,7 +19,7 @@ import Testing
     }
 
     @Test func randomSeriesAlwaysGiveWellFormedCharts() throws {
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         for round in 0..<150 {
             let count = [0, 1, 2, 3, 10, 500, 5000].randomElement(using: &generator) ?? 0
             var x = (0..<count).map(Double.init)
@@ -57,7 +47,7 @@ import Testing
     }
 
     @Test func randomHistogramsAlwaysGiveWellFormedCharts() throws {
-        var generator = SeededGenerator(state: 11)
+        var generator = SplitMix64(seed: 11)
         for round in 0..<60 {
             let steps = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in
                 let bins = Int.random(in: 0..<20, using: &generator)

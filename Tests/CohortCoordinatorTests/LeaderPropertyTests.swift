@@ -1,19 +1,8 @@
 import CohortCoordinator
+import CohortTestSupport
 import NIOCore
 import Testing
 
-/// A small deterministic generator (SplitMix64), so randomized tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension CoordinatorProtocol {
     @Suite("Leader under random interleavings and scale")
@@ -21,7 +10,7 @@ extension CoordinatorProtocol {
         @Test("random interleavings of sparse per-rank steps close each step once, in order, as soon as it is complete",
               arguments: [UInt64(1), 2, 3, 42, 1234, 99_999])
         func randomInterleavings(seed: UInt64) throws {
-            var random = SeededGenerator(state: seed)
+            var random = SplitMix64(seed: seed)
             let worldSize = Int.random(in: 2...6, using: &random)
             var harness = LeaderHarness(worldSize: worldSize) { $0.alignmentWindow = .seconds(3600) }
             harness.joinAll(0..<worldSize)

@@ -1,18 +1,8 @@
+import CohortTestSupport
 import CohortTransport
 import Foundation
 import Testing
 
-/// A deterministic generator so backoff tests are repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("RetryPolicy decisions")
 struct RetryPolicyTests {
@@ -20,7 +10,7 @@ struct RetryPolicyTests {
 
     func decide(_ outcome: Result<HTTPResponse, TransportError>, attempt: Int = 1, elapsed: Duration = .zero,
                 policy: RetryPolicy = RetryPolicy()) -> RetryPolicy.Decision {
-        var random = SplitMix64(state: 42)
+        var random = SplitMix64(seed: 42)
         return policy.decide(after: outcome, attempt: attempt, elapsed: elapsed, now: now, using: &random)
     }
 
@@ -77,7 +67,7 @@ struct RetryPolicyTests {
     @Test("backoff stays within full-jitter bounds and the cap")
     func backoffBounds() {
         let policy = RetryPolicy()
-        var random = SplitMix64(state: 7)
+        var random = SplitMix64(seed: 7)
         for attempt in 1...12 {
             let ceiling = min(Duration.seconds(60), .seconds(2) * (1 << (attempt - 1)))
             var seen: [Duration] = []

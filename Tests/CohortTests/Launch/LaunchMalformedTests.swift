@@ -1,4 +1,5 @@
 import Cohort
+import CohortTestSupport
 import Testing
 
 extension LaunchDetection {
@@ -155,20 +156,5 @@ extension LaunchDetection {
             "SLURM_STEP_NODELIST", "JSM_NAMESPACE_RANK", "JOB_COMPLETION_INDEX", "COHORT_RANK", "COHORT_WORLD_SIZE",
             "COHORT_LOCAL_RANK", "COHORT_NODE_RANK", "COHORT_LEADER", "COHORT_LEADER_PORT", "SLURM_RESTART_COUNT",
         ]
-    }
-}
-
-extension LaunchDetection {
-    /// A small deterministic generator, so that a failing random environment can be replayed by its seed.
-    struct SplitMix64: RandomNumberGenerator {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

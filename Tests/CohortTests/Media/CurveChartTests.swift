@@ -41,7 +41,7 @@ extension Media {
 
         /// `count` samples of three classes with scores on a 1/1,000,000 grid (some ties), from a fixed seed.
         static func large(_ count: Int, seed: UInt64) -> (yTrue: [Int], yProbas: [[Double]]) {
-            var generator = SplitMix(seed: seed)
+            var generator = SplitMix64(seed: seed)
             var yTrue: [Int] = []
             var yProbas: [[Double]] = []
             for _ in 0..<count {

@@ -10,7 +10,7 @@ extension Media {
         /// Sequences with edge cases: negatives, a constant, values on bin edges, a wide range,
         /// an outlier, and integers.
         static let cases: [(values: [Double], bins: Int)] = {
-            var generator = SplitMix(seed: 42)
+            var generator = SplitMix64(seed: 42)
             let normal = (0..<10_000).map { _ in generator.normal() }
             return [
                 ([1, 2, 3, 4, 5.5], 64),
@@ -77,20 +77,3 @@ extension Media {
     }
 }
 
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-300)
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * uniform())
-    }
-}

@@ -10,7 +10,7 @@ extension Media {
         /// `count` RGB frames whose pixels use `colors` distinct colours, in a pseudo-random pattern
         /// (long LZW streams that reset the code table).
         static func frames(count: Int, width: Int, height: Int, colors: Int) -> [UInt8] {
-            var generator = SplitMix(seed: 7)
+            var generator = SplitMix64(seed: 7)
             return (0..<(count * width * height)).flatMap { _ -> [UInt8] in
                 let index = Int(generator.next() % UInt64(colors))
                 return [UInt8(index * 5 % 256), UInt8(index * 11 % 256), UInt8((index / 3) * 17 % 256)]
