@@ -16,7 +16,8 @@ needed=()
 # openmpi-bin and mpich: the launcher tests run the real mpirun and MPICH's mpiexec (Debian keeps
 # `mpirun` pointing at Open MPI when both are installed; MPICH's is mpiexec.mpich).
 # python3-yaml: the Kubernetes manifest tests parse the manifests.
-for package in libcurl4-openssl-dev zlib1g-dev pkg-config git openmpi-bin mpich python3-yaml; do
+# chromium: the web UI's browser test (Tests/Browser) loads the pages in it, headless.
+for package in libcurl4-openssl-dev zlib1g-dev pkg-config git openmpi-bin mpich python3-yaml chromium; do
     dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package")
 done
 if [ "${#needed[@]}" -gt 0 ]; then
@@ -41,6 +42,15 @@ fi
 # The media scenario (Tests/WandbCompat/media.py) logs wandb.Image/Histogram, which need numpy and Pillow.
 if ! "$COHORT_WANDB_VENV/bin/python" -c "import numpy, PIL" 2>/dev/null; then
     "$COHORT_WANDB_VENV/bin/pip" install --quiet numpy pillow
+fi
+
+# Playwright (PyPI) drives Debian's chromium for the web UI's browser test (its own browser
+# download is not used). COHORT_BROWSER_VENV moves it.
+export COHORT_BROWSER_VENV="${COHORT_BROWSER_VENV:-/opt/cohort-browser-venv}"
+if ! "$COHORT_BROWSER_VENV/bin/python" -c "import playwright" 2>/dev/null; then
+    echo "setup: installing playwright into $COHORT_BROWSER_VENV" >&2
+    python3 -m venv "$COHORT_BROWSER_VENV"
+    "$COHORT_BROWSER_VENV/bin/pip" install --quiet playwright
 fi
 
 # PostgreSQL 15 for the server's store conformance suite: started here (a fresh machine runs no
