@@ -5,8 +5,10 @@ Cohort's leader writes it; and two runs of a sweep. Prints one JSON line with th
 
 Run by CohortServerTests (WebBrowserTests) through WandbClient.run, with WANDB_BASE_URL/API_KEY set.
 """
+import base64
 import json
 import os
+import urllib.request
 
 import numpy
 import wandb
@@ -64,11 +66,24 @@ pages["project"] = f"/{entity}/{PROJECT}"
 pages["folded"] = f"/{entity}/{PROJECT}?fold=1&expand=ddp"
 pages["artifacts"] = f"/{entity}/{PROJECT}/artifacts"
 
-os.environ["WANDB_SWEEP_ID"] = "sw1"
+# Sweeps are run by wandb's agent against a sweep controller, which Cohort does not have; the runs
+# are made by the client and put in sweep sw1 with the UpsertBucket field the agent's runs send.
 for lr in (0.1, 0.01):
-    swept = wandb.init(project=PROJECT, config={"lr": lr}, name=f"sweep lr={lr}", reinit="finish_previous")
+    swept = wandb.init(project=PROJECT, config={"lr": lr}, name=f"sweep lr={lr}")
     swept.log({"val_loss": lr * 3})
+    swept_id = swept.id
     swept.finish()
+    upsert = {"query": "mutation UpsertBucket($name: String, $project: String, $entity: String, $sweep: String) {"
+                       " upsertBucket(input: {name: $name, modelName: $project, entityName: $entity, sweep: $sweep})"
+                       " { bucket { id sweepName } } }",
+              "variables": {"name": swept_id, "project": PROJECT, "entity": entity, "sweep": "sw1"}}
+    request = urllib.request.Request(
+        os.environ["WANDB_BASE_URL"] + "/graphql", data=json.dumps(upsert).encode(), method="POST",
+        headers={"Content-Type": "application/json",
+                 "Authorization": "Basic " + base64.b64encode(("api:" + os.environ["WANDB_API_KEY"]).encode()).decode()})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.loads(response.read())
+    assert answer["data"]["upsertBucket"]["bucket"]["sweepName"] == "sw1", answer
 pages["sweep"] = f"/{entity}/{PROJECT}/sweeps/sw1"
 pages["home"] = "/"
 print(json.dumps({"pages": pages}))
