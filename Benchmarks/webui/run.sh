@@ -8,8 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rows="${1:-1000000}"
 scratch="${COHORT_BENCH_SCRATCH:-.build-bench}"
-swift build -c release --scratch-path "$scratch" --product cohort >&2
-bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/cohort"
+if [ -n "${COHORT_BENCH_BIN:-}" ]; then
+    bin="$COHORT_BENCH_BIN"   # an already built cohort (e.g. a debug build, to try the script)
+else
+    swift build -c release --scratch-path "$scratch" --product cohort >&2
+    bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/cohort"
+fi
 
 work="$(mktemp -d /tmp/cohort-webui-bench.XXXXXX)"
 key="cohort-bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"

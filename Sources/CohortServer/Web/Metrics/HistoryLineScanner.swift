@@ -194,6 +194,23 @@ struct HistoryLineScanner {
 
     /// A JSON number, or W&B's `NaN`, `Infinity`, `-Infinity`.
     private mutating func scanNumber() -> Double? {
+        let first = bytes[position]
+        if first == UInt8(ascii: "N") || first == UInt8(ascii: "I") || (first == UInt8(ascii: "-") && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I")) {
+            return scanNamedNumber()
+        }
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            // digits, '+', '-', '.', 'e', 'E'
+            guard (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D || byte == 0x2E || byte == 0x65 || byte == 0x45 else {
+                break
+            }
+            position += 1
+        }
+        return Self.parseDouble(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+    }
+
+    private mutating func scanNamedNumber() -> Double? {
         if matches("NaN") {
             position += 3
             return .nan
@@ -206,17 +223,7 @@ struct HistoryLineScanner {
             position += 9
             return -.infinity
         }
-        let start = position
-        while position < bytes.count {
-            switch bytes[position] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
-                UInt8(ascii: "e"), UInt8(ascii: "E"):
-                position += 1
-            default:
-                return Self.parseDouble(UnsafeBufferPointer(rebasing: bytes[start..<position]))
-            }
-        }
-        return Self.parseDouble(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        return nil
     }
 
     /// `strtod` on a NUL-terminated copy (at most 63 characters: longer is not a JSON double).

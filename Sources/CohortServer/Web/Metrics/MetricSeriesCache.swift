@@ -30,22 +30,46 @@ actor MetricSeriesCache {
         self.configuration = configuration
     }
 
-    /// The series of `run`, read from `store` as far as the run's `historyLineCount`.
+    /// The series of `run`, read from `store` as far as the run's `historyLineCount`. The next
+    /// chunk is read while the current one is parsed, and a chunk is parsed on every core.
     nonisolated func series(of run: RunRecord, store: any RunStore) async throws(StoreError) -> MetricSeries {
         var series = await cached(run.storageID) ?? MetricSeries()
         let target = run.historyLineCount
         if series.rowCount > target { series = MetricSeries() }  // a different run under the same id
         guard series.rowCount < target else { return series }
-        while series.rowCount < target {
-            let upper = min(target, series.rowCount + configuration.chunkRows)
-            let lines = try await store.history(run.key, from: series.rowCount, to: upper)
-            if lines.isEmpty { break }
-            for line in lines {
-                if let row = HistoryLineScanner.scan(line) { series.append(row) } else { series.appendMalformed() }
+        let chunkRows = configuration.chunkRows
+        do {
+            var lines = try await store.history(run.key, from: series.rowCount, to: min(target, series.rowCount + chunkRows))
+            while !lines.isEmpty {
+                let start = series.rowCount + lines.count
+                async let following: [String] =
+                    start < target ? store.history(run.key, from: start, to: min(target, start + chunkRows)) : []
+                for row in await Self.parse(lines) {
+                    if let row { series.append(row) } else { series.appendMalformed() }
+                }
+                lines = try await following
             }
+        } catch {
+            throw error as? StoreError ?? StoreError(.unavailable, "the history could not be read")
         }
         await keep(series, for: run.storageID)
         return series
+    }
+
+    /// The rows of `lines`, in order, parsed in parallel slices.
+    private static func parse(_ lines: [String]) async -> [HistoryRow?] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, lines.count / 1_000))
+        guard parts > 1 else { return lines.map(HistoryLineScanner.scan) }
+        let size = (lines.count + parts - 1) / parts
+        return await withTaskGroup(of: (Int, [HistoryRow?]).self) { group in
+            for part in 0..<parts {
+                let slice = Array(lines[min(lines.count, part * size)..<min(lines.count, (part + 1) * size)])
+                group.addTask { (part, slice.map(HistoryLineScanner.scan)) }
+            }
+            var results = Array(repeating: [HistoryRow?](), count: parts)
+            for await (part, rows) in group { results[part] = rows }
+            return results.flatMap { $0 }
+        }
     }
 
     /// How many runs and bytes the cache holds (for tests and the benchmark).

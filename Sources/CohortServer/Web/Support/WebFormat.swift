@@ -64,6 +64,8 @@ enum WebFormat {
         case .double(let number): return Self.number(number)
         case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"
+        case .object(let members) where members["_type"]?.stringValue != nil:
+            return "[" + (members["_type"]?.stringValue ?? "") + "]"  // a media value: shown in Media
         default:
             let text = JSONWriter.string(value)
             return text.count > 300 ? String(text.prefix(300)) + "…" : text

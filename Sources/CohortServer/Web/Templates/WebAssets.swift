@@ -9,7 +9,7 @@ enum WebAssets {
         a { color: var(--accent); text-decoration: none; } a:hover, a:focus { text-decoration: underline; }
         .top { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; padding: .6rem 1rem; border-bottom: 1px solid var(--line); background: var(--panel); }
         .brand { font-weight: 700; color: var(--fg); }
-        .crumbs { flex: 1; min-width: 0; overflow-wrap: anywhere; } .crumbs .sep { color: var(--muted); margin: 0 .35rem; }
+        .crumbs { flex: 1; min-width: 0; overflow-wrap: break-word; } .crumbs .sep { color: var(--muted); margin: 0 .35rem; }
         .logout { display: flex; align-items: center; gap: .5rem; margin: 0; } .who { color: var(--muted); }
         main { padding: 1rem; max-width: 1400px; margin: 0 auto; }
         h1 { font-size: 1.5rem; margin: .2rem 0 .8rem; overflow-wrap: anywhere; } h2 { font-size: 1.15rem; margin: 1.4rem 0 .5rem; } h3 { font-size: 1rem; margin: .8rem 0 .3rem; }
