@@ -82,4 +82,15 @@ struct MetricSeriesTests {
         let usage = await cache.usage
         #expect(usage.runs == 1, "over budget, the older run was evicted")
     }
+
+    @Test("a stored history line with a raw newline inside is still read (line by line for its chunk)")
+    func newlineInLine() async throws {
+        let fixture = try await WebFixture.make()
+        let key = WebFixture.key("newline")
+        _ = try await fixture.store.upsertRun(RunUpsert(key: key), at: Date())
+        let lines = [#"{"_step": 0, "a": 1}"#, "{\"_step\": 1,\n \"a\": 2}", #"{"_step": 2, "a": 3}"#]
+        let run = try await fixture.store.applyFileStream(FileStreamBatch(history: .init(offset: 0, lines: lines)), to: key, at: Date())
+        let series = try await MetricSeriesCache().series(of: run, store: fixture.store)
+        #expect(series.rowCount == 3 && series.columns["a"]?.values == [1, 2, 3] && series.steps == [0, 1, 2])
+    }
 }

@@ -15,10 +15,13 @@ struct HistoryLineScanner {
 
     static func scan(_ line: String) -> HistoryRow? {
         var line = line
-        return line.withUTF8 { buffer in
-            var scanner = HistoryLineScanner(bytes: buffer)
-            return scanner.scanRow()
-        }
+        return line.withUTF8 { scan(bytes: $0) }
+    }
+
+    /// Scans the UTF-8 bytes of one line.
+    static func scan(bytes: UnsafeBufferPointer<UInt8>) -> HistoryRow? {
+        var scanner = HistoryLineScanner(bytes: bytes)
+        return scanner.scanRow()
     }
 
     private mutating func scanRow() -> HistoryRow? {

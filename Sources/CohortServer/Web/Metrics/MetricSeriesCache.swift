@@ -39,15 +39,15 @@ actor MetricSeriesCache {
         guard series.rowCount < target else { return series }
         let chunkRows = configuration.chunkRows
         do {
-            var lines = try await store.history(run.key, from: series.rowCount, to: min(target, series.rowCount + chunkRows))
-            while !lines.isEmpty {
-                let start = series.rowCount + lines.count
-                async let following: [String] =
-                    start < target ? store.history(run.key, from: start, to: min(target, start + chunkRows)) : []
-                for row in await Self.parse(lines) {
+            var rows = try await Self.read(run.key, from: series.rowCount, to: min(target, series.rowCount + chunkRows), store: store)
+            while !rows.isEmpty {
+                let start = series.rowCount + rows.count
+                async let following: [HistoryRow?] =
+                    start < target ? Self.read(run.key, from: start, to: min(target, start + chunkRows), store: store) : []
+                for row in rows {
                     if let row { series.append(row) } else { series.appendMalformed() }
                 }
-                lines = try await following
+                rows = try await following
             }
         } catch {
             throw error as? StoreError ?? StoreError(.unavailable, "the history could not be read")
@@ -56,15 +56,52 @@ actor MetricSeriesCache {
         return series
     }
 
-    /// The rows of `lines`, in order, parsed in parallel slices.
-    private static func parse(_ lines: [String]) async -> [HistoryRow?] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, lines.count / 1_000))
-        guard parts > 1 else { return lines.map(HistoryLineScanner.scan) }
-        let size = (lines.count + parts - 1) / parts
+    /// History rows `[from, to)` parsed (`nil` for a line that is not a JSON object): in one text
+    /// from a `HistoryBulkReading` store, else line by line; parsed in parallel slices.
+    private static func read(_ key: RunKey, from: Int, to: Int, store: any RunStore) async throws -> [HistoryRow?] {
+        if let bulk = store as? any HistoryBulkReading {
+            let (text, count) = try await bulk.historyText(key, from: from, to: to)
+            if let rows = await parse(text: text, expecting: count) { return rows }
+            // A stored line held a raw newline: read that chunk line by line instead.
+        }
+        let lines = try await store.history(key, from: from, to: to)
+        return await parallel(lines.count) { range in lines[range].map(HistoryLineScanner.scan) }
+    }
+
+    /// The lines of `text` (split at `\n`) parsed, or `nil` when there are not `count` of them.
+    private static func parse(text: String, expecting count: Int) async -> [HistoryRow?]? {
+        guard count > 0 else { return text.isEmpty ? [] : nil }
+        var text = text
+        let bounds: [Range<Int>] = text.withUTF8 { buffer in
+            var bounds: [Range<Int>] = []
+            bounds.reserveCapacity(count)
+            var start = 0
+            for index in 0..<buffer.count where buffer[index] == 0x0A {
+                bounds.append(start..<index)
+                start = index + 1
+            }
+            bounds.append(start..<buffer.count)
+            return bounds
+        }
+        guard bounds.count == count else { return nil }
+        let shared = text
+        return await parallel(count) { range in
+            var local = shared
+            return local.withUTF8 { buffer in
+                bounds[range].map { HistoryLineScanner.scan(bytes: UnsafeBufferPointer(rebasing: buffer[$0])) }
+            }
+        }
+    }
+
+    /// `work` over `0..<count` cut into one slice per core, results in order.
+    private static func parallel(_ count: Int, _ work: @escaping @Sendable (Range<Int>) -> [HistoryRow?]) async -> [HistoryRow?] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 1_000))
+        guard parts > 1 else { return work(0..<count) }
+        let size = (count + parts - 1) / parts
         return await withTaskGroup(of: (Int, [HistoryRow?]).self) { group in
             for part in 0..<parts {
-                let slice = Array(lines[min(lines.count, part * size)..<min(lines.count, (part + 1) * size)])
-                group.addTask { (part, slice.map(HistoryLineScanner.scan)) }
+                let range = min(count, part * size)..<min(count, (part + 1) * size)
+                group.addTask { (part, work(range)) }
             }
             var results = Array(repeating: [HistoryRow?](), count: parts)
             for await (part, rows) in group { results[part] = rows }
