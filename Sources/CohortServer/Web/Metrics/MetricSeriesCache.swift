@@ -75,8 +75,10 @@ actor MetricSeriesCache {
         let bounds: [Range<Int>] = text.withUTF8 { buffer in
             var bounds: [Range<Int>] = []
             bounds.reserveCapacity(count)
+            guard let base = buffer.baseAddress else { return [0..<0] }
             var start = 0
-            for index in 0..<buffer.count where buffer[index] == 0x0A {
+            while start <= buffer.count, let found = memchr(base + start, 0x0A, buffer.count - start) {
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 bounds.append(start..<index)
                 start = index + 1
             }
