@@ -4,7 +4,9 @@
 //   .build-bench/release/CohortChartsBench [--points 1000000] [--repeat 5]
 //
 // Prints one JSON object on stdout: the best and median wall time of `LineChart.svg` (downsampling
-// included) for one noisy series, with and without smoothing, and the size of the output.
+// included) for one noisy series, with and without smoothing, the process CPU time of the best run
+// (wall time on a loaded machine includes waiting for a core), and the size of the output; and the
+// same number of points as 64 series (a group page's ranks) in one chart.
 import CohortCharts
 import Foundation
 
@@ -27,8 +29,16 @@ let y = (0..<points).map { index in
     2 * exp(-Double(index) / Double(points) * 4) + Double.random(in: 0..<0.2, using: &generator)
 }
 
-@MainActor func measure(smoothing: Double) -> (best: Double, median: Double, bytes: Int) {
+/// Process CPU time (user + system) in milliseconds.
+func cpuMilliseconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) * 1e3 + Double(time.tv_nsec) / 1e6
+}
+
+@MainActor func measure(smoothing: Double) -> (best: Double, median: Double, cpu: Double, bytes: Int) {
     var times: [Double] = []
+    var cpu = Double.infinity
     var bytes = 0
     for index in 0..<repeats {
         let spec = LineChartSpec(
@@ -36,16 +46,31 @@ let y = (0..<points).map { index in
             series: [ChartSeries(name: "loss", x: x, y: y)], smoothing: smoothing, id: "bench-\(index)"
         )
         let start = ContinuousClock.now
+        let cpuStart = cpuMilliseconds()
         let svg = LineChart.svg(spec)
+        cpu = min(cpu, cpuMilliseconds() - cpuStart)
         let elapsed = ContinuousClock.now - start
         times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
         bytes = svg.utf8.count
     }
     times.sort()
-    return (times[0], times[times.count / 2], bytes)
+    return (times[0], times[times.count / 2], cpu, bytes)
+}
+
+/// One chart of 64 ranks sharing the points (a group page): 64 series of `points / 64` points each.
+@MainActor func measureGroup() -> (cpu: Double, bytes: Int) {
+    let perRank = points / 64
+    let series = (0..<64).map { rank in
+        ChartSeries(name: "rank \(rank)", x: Array(x.prefix(perRank)), y: Array(y[(rank * perRank)..<((rank + 1) * perRank)]))
+    }
+    let spec = LineChartSpec(title: "loss", xLabel: "step", yLabel: "loss", series: series, id: "group")
+    let cpuStart = cpuMilliseconds()
+    let svg = LineChart.svg(spec)
+    return (cpuMilliseconds() - cpuStart, svg.utf8.count)
 }
 
 let raw = measure(smoothing: 0)
+let group = measureGroup()
 let smoothed = measure(smoothing: 0.6)
 let minMaxStart = ContinuousClock.now
 let reduced = Downsampler.minMax(x: x, y: y, buckets: 284)
@@ -63,10 +88,14 @@ let result: [String: Any] = [
     "repeat": repeats,
     "svg_ms_best": raw.best,
     "svg_ms_median": raw.median,
+    "svg_cpu_ms_best": raw.cpu,
     "svg_bytes": raw.bytes,
     "svg_smoothed_ms_best": smoothed.best,
     "svg_smoothed_ms_median": smoothed.median,
+    "svg_smoothed_cpu_ms_best": smoothed.cpu,
     "svg_smoothed_bytes": smoothed.bytes,
+    "group_64_series_cpu_ms": group.cpu,
+    "group_64_series_bytes": group.bytes,
     "minmax_ms": milliseconds(minMaxTime),
     "minmax_points": reduced.x.count,
     "lttb_ms": milliseconds(lttbTime),

@@ -13,4 +13,10 @@ let chartStyle = #"""
 .cohort-chart .cc-tip div { margin: 1px 0; }
 .cohort-chart .cc-swatch { display: inline-block; width: 10px; height: 3px; margin-right: 5px; vertical-align: middle; }
 .cohort-chart-empty .cc-empty { font-style: italic; }
+/* On a phone, keep the labels legible (a 640-wide drawing at 100% would shrink 11px text to ~6px):
+   the chart keeps a minimum width and scrolls sideways. */
+@media (max-width: 520px) {
+  .cohort-chart { overflow-x: auto; }
+  .cohort-chart svg { min-width: 460px; }
+}
 """#

@@ -1,9 +1,12 @@
 /// See ``ChartAssets/javascript``.
 let chartScript = #"""
-/* Cohort charts: hover values and smoothing for charts drawn by CohortCharts. No dependencies. */
+/* Cohort charts: hover values, a smoothing slider and a log/linear toggle for the line charts that
+   CohortCharts draws (figure.cohort-chart[data-chart="line"] with a <script id="…-data"> of points).
+   No dependencies; does nothing on a page without charts. */
 (function () {
   "use strict";
   var SVG_NS = "http://www.w3.org/2000/svg";
+  var DOT = "m-2.5 0h5m-2.5-2.5v5"; /* a lone point: a small plus sign, as ChartPath draws it */
 
   /* W&B's time-weighted debiased EMA; the same as Smoothing.timeWeightedEMA in Swift. */
   function twema(xs, ys, param) {
@@ -38,6 +41,21 @@ let chartScript = #"""
     return String(parseFloat(v.toPrecision(4)));
   }
 
+  /* Seconds as a duration with at most two units, like ChartNumber.duration in Swift. */
+  function fmtDuration(v) {
+    if (!ok(v)) return "–";
+    if (v < 0) return "-" + fmtDuration(-v);
+    if (v < 60) return fmt(v) + "s";
+    var total = Math.round(v), units = [[86400, "d"], [3600, "h"], [60, "m"], [1, "s"]];
+    for (var i = 0; i < units.length; i++) {
+      if (total < units[i][0]) continue;
+      var whole = Math.floor(total / units[i][0]), next = units[Math.min(i + 1, 3)];
+      var rest = Math.floor((total % units[i][0]) / next[0]);
+      return whole + units[i][1] + (rest > 0 && units[i][0] > 1 ? rest + next[1] : "");
+    }
+    return "0s";
+  }
+
   function setup(fig) {
     if (!fig || fig.getAttribute("data-cc-ready")) return;
     var script = document.getElementById(fig.id + "-data");
@@ -47,11 +65,18 @@ let chartScript = #"""
     try { d = JSON.parse(script.textContent); } catch (e) { return; }
     if (!d || !d.series || !d.plot) return;
     fig.setAttribute("data-cc-ready", "1");
-    var chart = { fig: fig, svg: svg, d: d, smooth: [] };
+    var chart = { fig: fig, svg: svg, d: d, smooth: [] }, pref = prefs[fig.id];
+    if (pref) d.smoothing = pref.smoothing;
     resmooth(chart);
     hover(chart);
+    if (pref && pref.scale !== d.scale) rescale(chart, pref.scale);
+    else if (pref) redraw(chart);
     controls(chart);
   }
+
+  /* The reader's smoothing and scale per chart id, kept when a live refresh replaces a chart. */
+  var prefs = {};
+  function remember(chart) { prefs[chart.fig.id] = { smoothing: chart.d.smoothing, scale: chart.d.scale }; }
 
   function px(d, x) { return d.plot[0] + (x - d.x[0]) / (d.x[1] - d.x[0]) * d.plot[2]; }
   function py(d, y) {
@@ -63,23 +88,48 @@ let chartScript = #"""
     var out = "", n = 0;
     for (var i = 0; i < xs.length; i++) {
       if (!ok(xs[i]) || !ok(ys[i]) || (d.scale === "log" && ys[i] <= 0)) {
-        if (n === 1) out += "h0";
+        if (n === 1) out += DOT;
         n = 0;
         continue;
       }
       out += (n ? "L" : "M") + px(d, xs[i]).toFixed(1) + " " + py(d, ys[i]).toFixed(1);
       n++;
     }
-    return n === 1 ? out + "h0" : out;
+    return n === 1 ? out + DOT : out;
+  }
+
+  function bandPath(d, b) {
+    var top = [], bottom = [], out = "";
+    function flush() {
+      if (top.length) out += "M" + top.join("L") + "L" + bottom.reverse().join("L") + "Z";
+      top = [];
+      bottom = [];
+    }
+    for (var i = 0; i < b.x.length; i++) {
+      var lo = b.low[i], hi = b.high[i];
+      if (!ok(b.x[i]) || !ok(lo) || !ok(hi) || (d.scale === "log" && (lo <= 0 || hi <= 0))) { flush(); continue; }
+      var x = px(d, b.x[i]).toFixed(1);
+      top.push(x + " " + py(d, hi).toFixed(1));
+      bottom.push(x + " " + py(d, lo).toFixed(1));
+    }
+    flush();
+    return out;
   }
 
   function resmooth(chart) {
     var d = chart.d;
-    chart.smooth = d.series.map(function (s) { return d.smoothing > 0 ? twema(s.x, s.y, d.smoothing) : s.y; });
+    chart.smooth = d.series.map(function (s) {
+      var ys = d.scale !== "log" ? s.y : s.y.map(function (v) { return ok(v) && v > 0 ? v : null; });
+      return d.smoothing > 0 ? twema(s.x, ys, d.smoothing) : ys;
+    });
   }
 
   function redraw(chart) {
     var d = chart.d, svg = chart.svg;
+    (d.bands || []).forEach(function (b, i) {
+      var area = svg.querySelector('path.cc-band[data-i="' + i + '"]');
+      if (area) area.setAttribute("d", bandPath(d, b));
+    });
     d.series.forEach(function (s, i) {
       var line = svg.querySelector('path.cc-line[data-i="' + i + '"]');
       if (!line) return;
@@ -135,7 +185,7 @@ let chartScript = #"""
       if (at === null) { hide(); return; }
       while (tip.firstChild) tip.removeChild(tip.firstChild);
       var head = document.createElement("div");
-      head.textContent = (d.xLabel || "x") + " " + fmt(at);
+      head.textContent = (d.xLabel || "x") + " " + (d.xFormat === "duration" ? fmtDuration(at) : fmt(at));
       tip.appendChild(head);
       rows.slice(0, 12).forEach(function (r) {
         var row = document.createElement("div"), sw = document.createElement("span");
@@ -192,9 +242,108 @@ let chartScript = #"""
       value.textContent = slider.value;
       resmooth(chart);
       redraw(chart);
+      remember(chart);
     });
     bar.appendChild(label);
+    var logLabel = document.createElement("label"), log = document.createElement("input");
+    log.type = "checkbox";
+    log.checked = d.scale === "log";
+    logLabel.appendChild(log);
+    logLabel.appendChild(document.createTextNode(" Log scale"));
+    log.addEventListener("change", function () {
+      rescale(chart, log.checked ? "log" : "linear");
+      remember(chart);
+    });
+    bar.appendChild(logLabel);
     fig.appendChild(bar);
+  }
+
+  /* 1, 2 or 5 × 10^n near span / count, like ChartTicks.niceStep in Swift. */
+  function niceStep(raw) {
+    if (!(raw > 0) || !isFinite(raw)) return 1;
+    var m = Math.pow(10, Math.floor(Math.log(raw) / Math.LN10)), f = raw / m;
+    return m * (f >= Math.sqrt(50) ? 10 : f >= Math.sqrt(10) ? 5 : f >= Math.sqrt(2) ? 2 : 1);
+  }
+
+  /* The y domain (in scale space) and ticks [position, label] for the drawn values on `scale`. */
+  function yAxis(d, scale) {
+    var lo = Infinity, hi = -Infinity, omitted = 0, count = Math.max(2, Math.floor(d.plot[3] / 40));
+    function add(v) {
+      if (!ok(v)) return;
+      if (scale === "log" && v <= 0) { omitted++; return; }
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    d.series.forEach(function (s) { s.y.forEach(add); });
+    (d.bands || []).forEach(function (b) { b.low.forEach(add); b.high.forEach(add); });
+    if (lo > hi) return null;
+    var ticks = [], t, step;
+    if (scale === "log") {
+      lo = Math.log(lo) / Math.LN10;
+      hi = Math.log(hi) / Math.LN10;
+      if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+      if (hi - lo >= 1) {
+        lo = Math.floor(lo);
+        hi = Math.ceil(hi);
+        step = Math.max(1, Math.ceil((hi - lo) / count));
+        for (t = lo; t <= hi; t += step) ticks.push([t, fmt(Math.pow(10, t))]);
+      } else {
+        step = niceStep((Math.pow(10, hi) - Math.pow(10, lo)) / count);
+        for (t = Math.ceil(Math.pow(10, lo) / step) * step; t <= Math.pow(10, hi) + step * 1e-9; t += step) {
+          if (t > 0) ticks.push([Math.log(t) / Math.LN10, fmt(t)]);
+        }
+      }
+    } else {
+      if (hi - lo <= Math.abs(hi) * 1e-12) { var pad = lo === 0 ? 1 : Math.abs(lo) * 0.1; lo -= pad; hi += pad; }
+      step = niceStep((hi - lo) / count);
+      lo = Math.floor(lo / step) * step;
+      hi = Math.ceil(hi / step) * step;
+      for (t = lo; t <= hi + step * 1e-9 && ticks.length < 50; t += step) {
+        ticks.push([t, fmt(Math.abs(t) < step * 1e-9 ? 0 : parseFloat(t.toPrecision(12)))]);
+      }
+    }
+    return { lower: lo, upper: hi, ticks: ticks, omitted: omitted };
+  }
+
+  /* Switches the y axis between linear and log: domain, grid, tick labels, lines and the note. */
+  function rescale(chart, scale) {
+    var d = chart.d, svg = chart.svg, axis = yAxis(d, scale);
+    if (!axis) return;
+    d.scale = scale;
+    d.y = [axis.lower, axis.upper];
+    var left = d.plot[0], right = d.plot[0] + d.plot[2], grid = "";
+    var labels = svg.querySelector(".cc-yticks");
+    while (labels && labels.firstChild) labels.removeChild(labels.firstChild);
+    axis.ticks.forEach(function (t) {
+      var y = (d.plot[1] + d.plot[3] - (t[0] - d.y[0]) / (d.y[1] - d.y[0]) * d.plot[3]);
+      grid += "M" + left + " " + y.toFixed(1) + "H" + right;
+      if (!labels) return;
+      var text = document.createElementNS(SVG_NS, "text");
+      text.setAttribute("x", String(left - 5));
+      text.setAttribute("y", (y + 3.5).toFixed(1));
+      text.textContent = t[1];
+      labels.appendChild(text);
+    });
+    var xticks = svg.querySelectorAll(".cc-xticks text");
+    for (var i = 0; i < xticks.length; i++) {
+      grid += "M" + xticks[i].getAttribute("x") + " " + d.plot[1] + "V" + (d.plot[1] + d.plot[3]);
+    }
+    var gridPath = svg.querySelector(".cc-grid");
+    if (gridPath) gridPath.setAttribute("d", grid);
+    var note = svg.querySelector(".cc-note");
+    if (!note && axis.omitted) {
+      note = document.createElementNS(SVG_NS, "text");
+      note.setAttribute("class", "cc-note");
+      note.setAttribute("x", String(svg.viewBox.baseVal.width - 8));
+      note.setAttribute("y", "18");
+      note.setAttribute("text-anchor", "end");
+      note.setAttribute("font-size", "10");
+      note.setAttribute("fill", "#666666");
+      svg.appendChild(note);
+    }
+    if (note) note.textContent = axis.omitted ? "values ≤ 0 not shown (log scale)" : "";
+    resmooth(chart);
+    redraw(chart);
   }
 
   function setupAll() {
@@ -202,7 +351,7 @@ let chartScript = #"""
     for (var i = 0; i < figs.length; i++) setup(figs[i]);
   }
 
-  window.CohortCharts = { setup: setup, setupAll: setupAll, twema: twema, format: fmt };
+  window.CohortCharts = { setup: setup, setupAll: setupAll, twema: twema, format: fmt, formatDuration: fmtDuration };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setupAll);
   else setupAll();
 })();

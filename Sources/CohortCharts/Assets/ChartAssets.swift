@@ -6,7 +6,8 @@
 /// `<script type="application/json" id="…-data">`), a smoothing slider that re-smooths the drawn points
 /// with ``Smoothing/timeWeightedEMA(x:y:weight:viewportScale:)``, and a log/linear toggle. It uses no
 /// library, does nothing on a page without charts, and exposes `window.CohortCharts.setup(figure)` for
-/// charts inserted later (a live refresh).
+/// charts inserted later: a live refresh that replaces a chart's `<figure>` calls it, and the reader's
+/// smoothing and scale for that chart id are kept.
 ///
 /// ```html
 /// <link rel="stylesheet" href="/static/charts.css">

@@ -57,7 +57,7 @@ public enum Downsampler {
             previous = value
         }
         let span = previous - x[0]
-        return span > 0 ? (x[0], span) : nil
+        return span > 0 && span.isFinite ? (x[0], span) : nil
     }
 }
 

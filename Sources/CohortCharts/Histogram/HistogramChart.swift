@@ -31,7 +31,7 @@ public enum HistogramChart {
         let plotWidth = Double(width) - left - 16
         let plotHeight = max(Double(height) - top - 34, 20)
         guard let grid = HistogramGrid(
-            steps: steps, maxColumns: max(1, Int(plotWidth / 4)), maxRows: max(1, min(48, Int(plotHeight / 4)))
+            steps: steps, maxColumns: max(1, Int(plotWidth / 4)), maxRows: max(1, min(40, Int(plotHeight / 4)))
         ) else {
             return ChartSVG.noData(id: id, kind: "histogram", title: title, width: width, height: height)
         }
@@ -64,21 +64,26 @@ public enum HistogramChart {
         return out
     }
 
-    /// One path per opacity level, each cell a rectangle `M x y h w v h h-w z`.
+    /// One path per opacity level; in each column, a run of cells of the same level is one rectangle
+    /// `M x y h w v h h-w z`.
     private static func cells(_ grid: HistogramGrid, frame: ChartFrame) -> String {
         var paths = [String](repeating: "", count: levels + 1)
         let cellWidth = frame.width / Double(grid.columns)
         let cellHeight = frame.height / Double(grid.rows)
         let w = ChartNumber.coordinate(cellWidth)
-        let h = ChartNumber.coordinate(cellHeight)
         for column in 0..<grid.columns where grid.filled[column] {
             let x = ChartNumber.coordinate(frame.left + Double(column) * cellWidth)
-            for row in 0..<grid.rows {
-                let value = grid.cells[column * grid.rows + row]
-                let level = Int((value * Double(levels)).rounded(.up))
-                guard level > 0 else { continue }
-                let y = ChartNumber.coordinate(frame.bottom - Double(row + 1) * cellHeight)
-                paths[min(level, levels)] += "M\(x) \(y)h\(w)v\(h)h-\(w)z"
+            var row = 0
+            while row < grid.rows {
+                let level = self.level(grid.cells[column * grid.rows + row])
+                var end = row + 1
+                while end < grid.rows, self.level(grid.cells[column * grid.rows + end]) == level { end += 1 }
+                if level > 0 {
+                    let y = ChartNumber.coordinate(frame.bottom - Double(end) * cellHeight)
+                    let h = ChartNumber.coordinate(Double(end - row) * cellHeight)
+                    paths[level] += "M\(x) \(y)h\(w)v\(h)h-\(w)z"
+                }
+                row = end
             }
         }
         var out = "<g class=\"cc-cells\" fill=\"\(color)\">"
@@ -87,5 +92,10 @@ public enum HistogramChart {
             out += "<path fill-opacity=\"\(opacity)\" d=\"\(paths[level])\"/>"
         }
         return out + "</g>"
+    }
+
+    /// The opacity level of a cell scaled to `0...1`: 0 for empty, else `1...levels`.
+    private static func level(_ value: Double) -> Int {
+        min(levels, Int((value * Double(levels)).rounded(.up)))
     }
 }

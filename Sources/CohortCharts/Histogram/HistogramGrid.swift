@@ -21,6 +21,8 @@ struct HistogramGrid {
         valueLower = usable.map { $0.edges[0] }.min() ?? 0
         valueUpper = usable.map { $0.edges[$0.edges.count - 1] }.max() ?? 1
         (valueLower, valueUpper) = ChartTicks.padded(valueLower, valueUpper)
+        // Ranges wider than a Double can subtract cannot be gridded.
+        guard (valueUpper - valueLower).isFinite, (stepUpper - stepLower).isFinite else { return nil }
         columns = max(1, min(usable.count, maxColumns))
         rows = max(1, maxRows)
         cells = [Double](repeating: 0, count: columns * rows)

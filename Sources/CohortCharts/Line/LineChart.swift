@@ -14,7 +14,8 @@ public enum LineChart {
     /// `ChartAssets.javascript` (hover values, smoothing slider).
     ///
     /// Long series are downsampled to about two points per horizontal pixel, so a million points give a
-    /// chart of a few tens of kilobytes. Gaps (`NaN`, `±infinity`) break the line; a chart with nothing
+    /// chart of a few tens of kilobytes; beyond 8 series (the ranks of a group), the series share the
+    /// points of 8, each keeping at least 64. Gaps (`NaN`, `±infinity`) break the line; a chart with nothing
     /// to draw says "No data"; on a log axis non-positive values are left out, with a note.
     /// - Parameter spec: What to draw.
     /// - Returns: HTML/SVG markup, also well-formed XML.
@@ -27,8 +28,10 @@ public enum LineChart {
         let plotWidth = Double(width) - plotLeft - 16
         let plotHeight = max(Double(height) - top - 34, 20)
         let pixels = max(Int(plotWidth), 1)
+        // More than 8 overlaid series (the ranks of a group) share the budget of 8 series.
+        let perSeries = spec.series.count <= 8 ? pixels : max(32, pixels * 8 / spec.series.count)
         let series = spec.series.enumerated().map {
-            LinePreparedSeries($0.element, color: ChartPalette.color($0.offset), spec: spec, pixels: pixels)
+            LinePreparedSeries($0.element, color: ChartPalette.color($0.offset), spec: spec, pixels: perSeries)
         }
         let bands = spec.bands.enumerated().map {
             LinePreparedBand($0.element, color: ChartPalette.color($0.offset), spec: spec, pixels: pixels)
@@ -36,9 +39,10 @@ public enum LineChart {
         guard let domain = LineDomain(series: series, bands: bands, log: spec.yScale == .log) else {
             return ChartSVG.noData(id: spec.id, kind: "line", title: spec.title, width: width, height: height)
         }
-        let xTicks = ChartTicks.linear(
-            domain.xLower, domain.xUpper, count: ChartAxes.xTickCount(plotWidth: plotWidth), extend: false
-        )
+        let xCount = ChartAxes.xTickCount(plotWidth: plotWidth)
+        let xTicks = spec.xFormat == .duration
+            ? ChartTicks.duration(domain.xLower, domain.xUpper, count: xCount)
+            : ChartTicks.linear(domain.xLower, domain.xUpper, count: xCount, extend: false)
         let yCount = ChartAxes.yTickCount(plotHeight: plotHeight)
         let yTicks = spec.yScale == .log
             ? ChartTicks.log(domain.yLower, domain.yUpper, count: yCount)
@@ -73,7 +77,7 @@ public enum LineChart {
             + " y1=\"\(ChartNumber.coordinate(frame.top))\" y2=\"\(ChartNumber.coordinate(frame.bottom))\""
             + " stroke=\"#888888\" stroke-dasharray=\"3 3\" visibility=\"hidden\"/>"
         out += "</svg>"
-        out += LineScript.data(spec: spec, series: series, frame: frame)
+        out += LineScript.data(spec: spec, series: series, bands: bands, frame: frame)
         out += "</figure>"
         return out
     }
@@ -84,8 +88,9 @@ public enum LineChart {
     ) -> String {
         var out = "<g clip-path=\"url(#\(id)-clip)\" fill=\"none\" stroke-width=\"1.5\""
             + " stroke-linejoin=\"round\" stroke-linecap=\"round\">"
-        for band in bands {
-            out += "<path class=\"cc-band\" d=\"\(ChartPath.band(x: band.x, low: band.low, high: band.high, frame: frame))\""
+        for (index, band) in bands.enumerated() {
+            let area = ChartPath.band(x: band.x, low: band.low, high: band.high, frame: frame)
+            out += "<path class=\"cc-band\" data-i=\"\(index)\" d=\"\(area)\""
                 + " fill=\"\(band.color)\" fill-opacity=\"0.18\" stroke=\"none\"/>"
         }
         for (index, line) in series.enumerated() {

@@ -12,7 +12,7 @@ enum LineDescription {
         for line in series.prefix(maximumListed) {
             var part = "\(line.name): \(line.total) point\(line.total == 1 ? "" : "s")"
             if let last = line.last {
-                part += ", last value \(ChartNumber.compact(last.y)) at \(ChartNumber.compact(last.x))"
+                part += ", last value \(ChartNumber.compact(last.y)) at \(ChartNumber.x(last.x, format: spec.xFormat))"
             } else {
                 part += ", none drawable"
             }

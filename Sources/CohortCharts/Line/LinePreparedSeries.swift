@@ -18,8 +18,9 @@ struct LinePreparedSeries {
     /// The last drawable point of the input.
     var last: (x: Double, y: Double)?
 
-    /// Prepares `series`: drops non-positive values on a log axis, smooths the full series, then
-    /// downsamples raw and smoothed values to `pixels` columns.
+    /// Prepares `series`: smooths the full series (without non-positive values on a log axis), then
+    /// downsamples raw and smoothed values to `pixels` columns. Raw values keep the non-positive ones,
+    /// which the log axis does not draw, so the script can switch the axis to linear.
     init(_ series: ChartSeries, color: String, spec: LineChartSpec, pixels: Int) {
         let count = min(series.x.count, series.y.count)
         var x = series.x
@@ -31,7 +32,6 @@ struct LinePreparedSeries {
         var last: (x: Double, y: Double)?
         for index in 0..<count where x[index].isFinite && y[index].isFinite {
             if spec.yScale == .log, y[index] <= 0 {
-                y[index] = .nan
                 omitted += 1
             } else {
                 drawable += 1
@@ -46,7 +46,8 @@ struct LinePreparedSeries {
         self.last = last
         (self.x, self.y) = Self.reduce(x: x, y: y, spec: spec, pixels: pixels)
         if spec.smoothing > 0, drawable > 0 {
-            let smooth = Smoothing.timeWeightedEMA(x: x, y: y, weight: spec.smoothing)
+            let positive = omitted > 0 ? y.map { $0 > 0 ? $0 : .nan } : y
+            let smooth = Smoothing.timeWeightedEMA(x: x, y: positive, weight: spec.smoothing)
             (smoothX, smoothY) = Self.reduce(x: x, y: smooth, spec: spec, pixels: pixels)
         }
     }
@@ -72,13 +73,9 @@ struct LinePreparedBand {
         name = band.name
         self.color = color
         let count = min(band.x.count, band.low.count, band.high.count)
-        var low = Array(band.low.prefix(count))
-        if spec.yScale == .log {
-            // A log axis cannot show zero or below: those positions are gaps in the band.
-            low = low.map { $0 > 0 ? $0 : .nan }
-        }
-        (x, self.low, high) = Downsampler.envelope(
-            x: Array(band.x.prefix(count)), low: low, high: Array(band.high.prefix(count)),
+        // On a log axis, positions where `low` is zero or below are gaps in the band (ChartPath.band).
+        (x, low, high) = Downsampler.envelope(
+            x: Array(band.x.prefix(count)), low: Array(band.low.prefix(count)), high: Array(band.high.prefix(count)),
             buckets: max(1, pixels / 2)
         )
     }

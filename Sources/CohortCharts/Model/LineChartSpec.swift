@@ -33,6 +33,8 @@ public struct LineChartSpec: Sendable {
     public var id: String
     /// How long series are reduced before drawing.
     public var downsampling: ChartDownsampling
+    /// How x values are labelled: numbers (steps) or durations in seconds (relative wall time).
+    public var xFormat: ChartAxisFormat
 
     /// Creates a chart description.
     /// - Parameters:
@@ -47,6 +49,7 @@ public struct LineChartSpec: Sendable {
     ///   - height: Drawing height, default 260.
     ///   - id: A page-unique id.
     ///   - downsampling: `.minMax` (default) or `.lttb`.
+    ///   - xFormat: `.number` (default) or `.duration` for x values in seconds.
     public init(
         title: String,
         xLabel: String,
@@ -58,7 +61,8 @@ public struct LineChartSpec: Sendable {
         width: Int = 640,
         height: Int = 260,
         id: String,
-        downsampling: ChartDownsampling = .minMax
+        downsampling: ChartDownsampling = .minMax,
+        xFormat: ChartAxisFormat = .number
     ) {
         self.title = title
         self.xLabel = xLabel
@@ -71,5 +75,6 @@ public struct LineChartSpec: Sendable {
         self.height = height
         self.id = id
         self.downsampling = downsampling
+        self.xFormat = xFormat
     }
 }

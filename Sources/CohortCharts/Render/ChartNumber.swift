@@ -40,7 +40,8 @@ enum ChartNumber {
 
     /// An SVG coordinate with at most one decimal (`12`, `12.5`, `-0.5`).
     static func coordinate(_ value: Double) -> String {
-        tenths(Int((min(max(value, -1e7), 1e7) * 10).rounded()))
+        guard value.isFinite else { return "0" }
+        return tenths(Int((min(max(value, -1e7), 1e7) * 10).rounded()))
     }
 
     /// `tenths / 10` with at most one decimal.
@@ -60,7 +61,8 @@ enum ChartNumber {
 
     private static func exponent(_ value: Double, significant: Int) -> String {
         var power = Int(floor(log10(abs(value))))
-        var mantissa = value / pow(10, Double(power))
+        // In two steps: 10^power alone underflows to 0 for subnormal values.
+        var mantissa = value / pow(10, Double(power / 2)) / pow(10, Double(power - power / 2))
         let decimals = max(0, min(significant, 3) - 1)
         mantissa = round(mantissa, decimals: decimals)
         if abs(mantissa) >= 10 {

@@ -1,8 +1,8 @@
 /// SVG path data for lines and bands, in pixels with one decimal.
 enum ChartPath {
     /// A polyline through the finite points; a non-finite point (or a non-positive one on a log axis)
-    /// ends a segment, so the line shows a gap. A segment of a single point is drawn as a dot (`h0`
-    /// with round caps). Consecutive points on the same tenth of a pixel are written once.
+    /// ends a segment, so the line shows a gap. A segment of a single point is drawn as a small plus
+    /// sign (``isolatedPoint``). Consecutive points on the same tenth of a pixel are written once.
     static func line(x: [Double], y: [Double], frame: ChartFrame) -> String {
         var data = ""
         data.reserveCapacity(min(x.count, y.count) * 12)
@@ -10,7 +10,7 @@ enum ChartPath {
         var last = (x: Int.min, y: Int.min)
         for index in 0..<min(x.count, y.count) {
             guard let point = pixel(x[index], y[index], frame: frame) else {
-                if segmentLength == 1 { data += "h0" }
+                if segmentLength == 1 { data += isolatedPoint }
                 segmentLength = 0
                 continue
             }
@@ -22,9 +22,12 @@ enum ChartPath {
             segmentLength += 1
             last = point
         }
-        if segmentLength == 1 { data += "h0" }
+        if segmentLength == 1 { data += isolatedPoint }
         return data
     }
+
+    /// Appended after the `M` of a lone point: a plus sign 5 pixels wide, so it shows at any stroke.
+    static let isolatedPoint = "m-2.5 0h5m-2.5-2.5v5"
 
     /// Closed areas between `low` and `high`, one per run of positions where both are drawable.
     static func band(x: [Double], low: [Double], high: [Double], frame: ChartFrame) -> String {
@@ -61,7 +64,10 @@ enum ChartPath {
     /// The point in tenths of a pixel, or `nil` when it cannot be drawn.
     private static func pixel(_ x: Double, _ y: Double, frame: ChartFrame) -> (x: Int, y: Int)? {
         guard x.isFinite, y.isFinite, !(frame.log && y <= 0) else { return nil }
-        return (tenths(frame.px(x)), tenths(frame.py(y)))
+        let px = frame.px(x)
+        let py = frame.py(y)
+        guard px.isFinite, py.isFinite else { return nil }  // a domain too wide for a Double
+        return (tenths(px), tenths(py))
     }
 
     private static func tenths(_ pixel: Double) -> Int {

@@ -13,6 +13,10 @@ struct ChartTicks {
     /// Linear ticks for `lower...upper`; `extend` widens the domain to the outer ticks.
     static func linear(_ lower: Double, _ upper: Double, count: Int, extend: Bool) -> ChartTicks {
         let (low, high) = padded(lower, upper)
+        guard (high - low).isFinite else {
+            // Wider than a Double can subtract: just the two ends.
+            return ChartTicks(lower: low, upper: high, positions: [low, high], labels: [low, high].map(ChartNumber.compact))
+        }
         let step = niceStep((high - low) / Double(max(count, 1)))
         let first = (low / step).rounded(.down) * step
         let last = (high / step).rounded(.up) * step
@@ -62,15 +66,17 @@ struct ChartTicks {
     static func padded(_ lower: Double, _ upper: Double) -> (Double, Double) {
         guard upper - lower <= abs(upper) * 1e-12 else { return (lower, upper) }
         let pad = lower == 0 ? 1 : abs(lower) * 0.1
-        return (lower - pad, upper + pad)
+        return (max(lower - pad, -.greatestFiniteMagnitude), min(upper + pad, .greatestFiniteMagnitude))
     }
 
-    /// The 1, 2 or 5 × 10ⁿ nearest above `raw`.
+    /// The 1, 2 or 5 × 10ⁿ nearest `raw` on a log scale (so `count` ticks give between about
+    /// `count / 1.4` and `count × 1.4` intervals).
     static func niceStep(_ raw: Double) -> Double {
         guard raw > 0, raw.isFinite else { return 1 }
         let magnitude = pow(10, floor(log10(raw)))
         let fraction = raw / magnitude
-        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+        let nice: Double = fraction >= 50.0.squareRoot() ? 10 : fraction >= 10.0.squareRoot() ? 5
+            : fraction >= 2.0.squareRoot() ? 2 : 1
         return nice * magnitude
     }
 }
