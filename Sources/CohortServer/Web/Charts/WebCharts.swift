@@ -18,15 +18,16 @@ enum WebCharts {
         var high: [Double]
     }
 
-    /// A line chart (`<figure>` with its SVG and hover data).
+    /// A line chart (`<figure>` with its SVG and hover data); `secondsX` labels x as durations.
     static func line(
-        id: String, title: String, xLabel: String, lines: [Line], bands: [Band] = [], logScale: Bool, smoothing: Double
+        id: String, title: String, xLabel: String, lines: [Line], bands: [Band] = [], logScale: Bool, smoothing: Double,
+        secondsX: Bool = false
     ) -> String {
         LineChart.svg(LineChartSpec(
             title: title, xLabel: xLabel, yLabel: title,
             series: lines.map { ChartSeries(name: $0.name, x: $0.x, y: $0.y) },
             bands: bands.map { ChartBand(name: $0.name, x: $0.x, low: $0.low, high: $0.high) },
-            yScale: logScale ? .log : .linear, smoothing: smoothing, id: id))
+            yScale: logScale ? .log : .linear, smoothing: smoothing, id: id, xFormat: secondsX ? .duration : .number))
     }
 
     /// One histogram per step, drawn as a heatmap over steps.

@@ -176,7 +176,8 @@ enum RunPage {
             let points = series.points(metric, axis: options.axis, maximumPoints: WebCharts.pointsPerSeries)
             let svg = WebCharts.line(
                 id: WebCharts.elementID("chart", index, metric), title: metric, xLabel: options.axis.label,
-                lines: [.init(name: metric, x: points.x, y: points.y)], logScale: options.logScale, smoothing: options.smoothing)
+                lines: [.init(name: metric, x: points.x, y: points.y)], logScale: options.logScale, smoothing: options.smoothing,
+                secondsX: options.axis == .runtime)
             return Chart(svg: svg)
         }
     }
