@@ -93,4 +93,15 @@ struct MetricSeriesTests {
         let series = try await MetricSeriesCache().series(of: run, store: fixture.store)
         #expect(series.rowCount == 3 && series.columns["a"]?.values == [1, 2, 3] && series.steps == [0, 1, 2])
     }
+
+    @Test(
+        "numbers parse to exactly what strtod gives, on the fast path and off it",
+        arguments: ["0", "-0", "7", "-0.5", "0.1", "0.30000000000000004", "123456.789", "1e-7", "2.5E+3", "-3.25e-2",
+                    "999999999999999", "12345678901234567890", "1.7976931348623157e308", "-1e-320", "4.35", "1e22", "1e23",
+                    "0.000001234567890123"])
+    func numbers(text: String) throws {
+        let row = try #require(HistoryLineScanner.scan(#"{"x": \#(text)}"#))
+        let expected = try #require(Double(text))
+        #expect(row.values.first?.value.bitPattern == expected.bitPattern, "\(text)")
+    }
 }

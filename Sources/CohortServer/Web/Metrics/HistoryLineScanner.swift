@@ -229,8 +229,75 @@ struct HistoryLineScanner {
         return nil
     }
 
-    /// `strtod` on a NUL-terminated copy (at most 63 characters: longer is not a JSON double).
+    /// Exact powers of ten (10^0 … 10^22 are exactly representable as doubles).
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
+    }
+
+    /// A number with at most 15 significant digits and a decimal exponent within ±22 (nearly every
+    /// logged metric): the mantissa and the power of ten are exact doubles, so one multiplication or
+    /// division rounds correctly (Clinger's fast path). `nil` for anything else.
+    static func fastDouble(_ digits: UnsafeBufferPointer<UInt8>) -> Double? {
+        let count = digits.count
+        var index = 0
+        let negative = index < count && digits[index] == 0x2D
+        if negative { index += 1 }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var exponent = 0
+        var sawDigit = false
+        var fraction = false
+        while index < count {
+            let byte = digits[index]
+            if byte >= 0x30 && byte <= 0x39 {
+                mantissa = mantissa * 10 + UInt64(byte - 0x30)
+                if mantissa != 0 { significant += 1 }
+                guard significant <= 15 else { return nil }
+                if fraction { exponent -= 1 }
+                sawDigit = true
+            } else if byte == 0x2E && !fraction {
+                fraction = true
+            } else {
+                break
+            }
+            index += 1
+        }
+        guard sawDigit else { return nil }
+        if index < count {
+            guard digits[index] == 0x65 || digits[index] == 0x45 else { return nil }
+            index += 1
+            var sign = 1
+            if index < count && (digits[index] == 0x2B || digits[index] == 0x2D) {
+                sign = digits[index] == 0x2D ? -1 : 1
+                index += 1
+            }
+            var value = 0
+            var exponentDigits = 0
+            while index < count, digits[index] >= 0x30 && digits[index] <= 0x39, exponentDigits < 4 {
+                value = value * 10 + Int(digits[index] - 0x30)
+                exponentDigits += 1
+                index += 1
+            }
+            guard exponentDigits > 0, index == count else { return nil }
+            exponent += sign * value
+        }
+        let magnitude: Double
+        if mantissa == 0 {
+            magnitude = 0
+        } else if exponent >= 0 && exponent <= 22 {
+            magnitude = Double(mantissa) * powersOfTen[exponent]
+        } else if exponent < 0 && exponent >= -22 {
+            magnitude = Double(mantissa) / powersOfTen[-exponent]
+        } else {
+            return nil
+        }
+        return negative ? -magnitude : magnitude
+    }
+
+    /// The fast path, else `strtod` on a NUL-terminated copy (at most 63 characters: longer is not a
+    /// JSON double).
     private static func parseDouble(_ digits: UnsafeBufferPointer<UInt8>) -> Double? {
+        if let value = fastDouble(digits) { return value }
         guard !digits.isEmpty, digits.count < 64 else { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Double? in
             for (index, byte) in digits.enumerated() { buffer[index] = CChar(bitPattern: byte) }
