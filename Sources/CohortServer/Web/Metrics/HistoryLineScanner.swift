@@ -234,9 +234,11 @@ struct HistoryLineScanner {
         (0..<exponent).reduce(1.0) { value, _ in value * 10 }
     }
 
-    /// A number with at most 15 significant digits and a decimal exponent within ±22 (nearly every
-    /// logged metric): the mantissa and the power of ten are exact doubles, so one multiplication or
-    /// division rounds correctly (Clinger's fast path). `nil` for anything else.
+    /// A number with a decimal exponent within ±22 and at most 19 significant digits. Up to 15
+    /// digits the mantissa and the power of ten are exact doubles, so one multiplication or division
+    /// rounds correctly (Clinger's fast path); with 16 to 19 (Python's `repr` of a float writes 17)
+    /// the mantissa is rounded first, so the value may be one unit in the last place off, which no
+    /// chart shows. `nil` for anything else (`strtod` reads it).
     static func fastDouble(_ digits: UnsafeBufferPointer<UInt8>) -> Double? {
         let count = digits.count
         var index = 0
@@ -250,9 +252,9 @@ struct HistoryLineScanner {
         while index < count {
             let byte = digits[index]
             if byte >= 0x30 && byte <= 0x39 {
-                mantissa = mantissa * 10 + UInt64(byte - 0x30)
+                mantissa = mantissa &* 10 &+ UInt64(byte - 0x30)  // at most 19 digits: no overflow
                 if mantissa != 0 { significant += 1 }
-                guard significant <= 15 else { return nil }
+                guard significant <= 19 else { return nil }
                 if fraction { exponent -= 1 }
                 sawDigit = true
             } else if byte == 0x2E && !fraction {
