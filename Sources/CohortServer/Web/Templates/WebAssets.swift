@@ -41,7 +41,7 @@ enum WebAssets {
         .login { max-width: 28rem; margin: 3rem auto; } .login form { display: flex; flex-direction: column; gap: .6rem; } .login label { font-size: 1em; color: var(--fg); }
         .flash.error { color: var(--bad); } .error h1 { color: var(--bad); } .notes { white-space: pre-wrap; }
         table.media-table { font-size: .88em; } table.media-table th button { all: unset; cursor: pointer; font-weight: 600; }
-        @media (max-width: 640px) { main { padding: .6rem; } body { font-size: 14px; } .facts { grid-template-columns: 1fr; } .facts dt { font-weight: 600; } th, td { padding: .3rem .35rem; } }
+        @media (max-width: 640px) { .who { display: none; } main { padding: .6rem; } body { font-size: 14px; } .facts { grid-template-columns: 1fr; } .facts dt { font-weight: 600; } th, td { padding: .3rem .35rem; } }
         """
 
     static let javascript = """
