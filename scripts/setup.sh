@@ -17,7 +17,8 @@ needed=()
 # `mpirun` pointing at Open MPI when both are installed; MPICH's is mpiexec.mpich).
 # python3-yaml: the Kubernetes manifest tests parse the manifests.
 # nginx-light and openssl: the HTTPS/HTTP-2 transport tests put nginx with a test CA in front.
-for package in libcurl4-openssl-dev zlib1g-dev pkg-config git openmpi-bin mpich python3-yaml nginx-light openssl; do
+# chromium: the web UI's browser test (Tests/Browser) loads the pages in it, headless.
+for package in libcurl4-openssl-dev zlib1g-dev pkg-config git openmpi-bin mpich python3-yaml nginx-light openssl chromium; do
     dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package")
 done
 if [ "${#needed[@]}" -gt 0 ]; then
@@ -43,6 +44,15 @@ fi
 # wandb.plot.pr_curve/roc_curve (the media parity tests) need scikit-learn and pandas.
 if ! "$COHORT_WANDB_VENV/bin/python" -c "import numpy, PIL, sklearn, pandas" 2>/dev/null; then
     "$COHORT_WANDB_VENV/bin/pip" install --quiet numpy pillow scikit-learn pandas
+fi
+
+# Playwright (PyPI) drives Debian's chromium for the web UI's browser test (its own browser
+# download is not used). COHORT_BROWSER_VENV moves it.
+export COHORT_BROWSER_VENV="${COHORT_BROWSER_VENV:-/opt/cohort-browser-venv}"
+if ! "$COHORT_BROWSER_VENV/bin/python" -c "import playwright" 2>/dev/null; then
+    echo "setup: installing playwright into $COHORT_BROWSER_VENV" >&2
+    python3 -m venv "$COHORT_BROWSER_VENV"
+    "$COHORT_BROWSER_VENV/bin/pip" install --quiet playwright
 fi
 
 # PostgreSQL 15 for the server's store conformance suite: started here (a fresh machine runs no

@@ -67,6 +67,7 @@ public enum CohortServerApp {
         GraphQLRoutes.register(on: authenticated, services: services)
         FileStreamRoutes.register(on: authenticated, services: services)
         ArtifactDownloadRoutes.register(on: authenticated, services: services)
+        WebRoutes.register(on: router, services: services)
         return router
     }
 }
