@@ -59,4 +59,8 @@ for rank in 0 1; do
 done
 for pid in "${python_ranks[@]}"; do wait "$pid"; done
 for rank in 0 1; do echo "demo: wandb client rank $rank run: $(cat "$WANDB_DIR/py-rank$rank.url")"; done
-echo "demo: project page $server_url/admin/cohort-demo (the web UI arrives with issue 7; the API answers now)"
+echo "demo: group page $server_url/admin/cohort-demo/groups/$group"
+echo "demo: project page $server_url/admin/cohort-demo (web UI: log in at $server_url/login with the admin key)"
+if [ -t 0 ] && [ -z "${DEMO_NO_WAIT:-}" ]; then
+    read -r -p "demo: the server stays up for these pages; press Enter to stop it " _
+fi
