@@ -135,6 +135,7 @@ let package = Package(
             name: "CohortCoordinatorTests",
             dependencies: [
                 "CohortCoordinator",
+                "CohortTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
