@@ -47,6 +47,23 @@ public struct ChildProcess: Sendable {
         return try process.wait(timeout: timeout)
     }
 
+    /// `run`, waiting on a thread of its own rather than a Swift concurrency thread. Use it when the
+    /// child talks to something in this test process that answers on those threads (a
+    /// ``FaultInjectingProxy``): with the blocking `run`, a few tests waiting at once can occupy every
+    /// concurrency thread, the proxy never answers, and the child hangs until its timeout.
+    public static func runDetached(
+        _ executable: String, _ arguments: [String] = [], environment: [String: String] = [:],
+        directory: String? = nil, timeout: Duration = .seconds(120)
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result {
+                    try run(executable, arguments, environment: environment, directory: directory, timeout: timeout)
+                })
+            }.start()
+        }
+    }
+
     /// Starts `executable` and returns the running process.
     public static func launch(
         _ executable: String, _ arguments: [String] = [], environment: [String: String] = [:],

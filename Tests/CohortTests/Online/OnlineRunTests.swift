@@ -247,7 +247,7 @@ struct OnlineRunTests {
         try "through the proxy\n".write(toFile: saved, atomically: true, encoding: .utf8)
         try run.save(saved, basePath: directory.path, policy: .now)
         await run.finish(exitCode: 0)
-        let synced = try ChildProcess.run(
+        let synced = try await ChildProcess.runDetached(  // off the concurrency threads the proxy answers on
             ChildProcess.product("cohort"), ["sync", run.syncDir, "--base-url", "http://cohort.invalid", "--api-key", server.adminKey],
             environment: ["HOME": directory.path, "http_proxy": proxy.baseURL, "no_proxy": "", "NO_PROXY": ""])
         try await proxy.shutdown()
