@@ -1,7 +1,8 @@
-/// Escaping for text placed in SVG/XML and in a JSON `<script>` element.
-enum ChartText {
-    /// `text` safe inside an XML element or a double-quoted attribute.
-    static func xml(_ text: String) -> String {
+/// Escaping for text placed in SVG/XML (and HTML) and in a JSON `<script>` element.
+public enum ChartText {
+    /// `text` safe inside an XML or HTML element or a double-quoted attribute; control characters XML
+    /// forbids become spaces.
+    public static func xml(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {

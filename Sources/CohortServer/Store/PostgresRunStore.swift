@@ -516,6 +516,7 @@ final class PostgresRunStore: RunStore {
         }
 
         func ensureEntity(_ name: String, at date: Date) async throws {
+            try StoreRules.checkEntityName(name)
             try await exec(
                 "INSERT INTO entities (name, created_at) VALUES (\(name), \(date.timeIntervalSince1970)) ON CONFLICT (name) DO NOTHING")
         }

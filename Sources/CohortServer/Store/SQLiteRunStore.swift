@@ -493,6 +493,7 @@ final class SQLiteRunStore: RunStore {
         }
 
         func ensureEntity(_ name: String, at date: Date) async throws {
+            try StoreRules.checkEntityName(name)
             _ = try await rows(
                 "INSERT INTO entities (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                 [.text(name), .time(date)])

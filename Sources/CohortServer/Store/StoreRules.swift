@@ -68,6 +68,19 @@ enum StoreRules {
         (exitCode ?? 0) == 0 ? .finished : .failed
     }
 
+    /// The first path segments of the server's own routes (API, blobs, web UI). An entity with one of
+    /// these names would have web pages (`/{entity}/…`) that the router can never reach.
+    static let reservedEntityNames: Set<String> = [
+        "artifactsV2", "files", "graphql", "healthz", "login", "logout", "sdk", "static", "storage",
+    ]
+
+    /// Refuses to create an entity whose name is one of ``reservedEntityNames``.
+    static func checkEntityName(_ name: String) throws(StoreError) {
+        guard !reservedEntityNames.contains(name) else {
+            throw StoreError(.invalid, "\"\(name)\" is reserved for the server's own routes and cannot be an entity name; choose another")
+        }
+    }
+
     /// Refuses a stop request for a run that is no longer running (a crashed run may still be
     /// resumed, so it can be asked to stop).
     static func checkStoppable(_ run: RunRecord) throws(StoreError) {

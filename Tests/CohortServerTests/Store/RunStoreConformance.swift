@@ -367,6 +367,17 @@ struct RunStoreConformance {
         }
     }
 
+    @Test("an entity named like one of the server's own routes is refused, and nothing is stored", arguments: StoreBackend.all)
+    func reservedEntityNames(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            for name in ["storage", "graphql", "files", "login", "static"] {
+                await Self.expectStoreError(.invalid) { try await Self.create(store, RunKey(entity: name, project: "p", name: "r")) }
+                #expect(try await store.projects(entity: name).isEmpty)
+            }
+            try await Self.create(store, RunKey(entity: "storage-team", project: "p", name: "r"))  // only exact names
+        }
+    }
+
     @Test("stop: a running run is flagged until it finishes; a finished run or an unknown one is refused", arguments: StoreBackend.all)
     func stop(backend: StoreBackend) async throws {
         try await backend.withStore { store in

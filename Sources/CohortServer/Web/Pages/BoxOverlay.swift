@@ -1,3 +1,4 @@
+import CohortCharts
 import CohortModel
 
 /// Bounding boxes (W&B's `boxes2D` JSON) as an SVG laid over their image: fractions of the image
@@ -37,19 +38,6 @@ enum BoxOverlay {
         return "<svg class=\"boxes\" viewBox=\"0 0 1 1\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"bounding boxes\">\(rects)</svg>"
     }
 
-    /// Text for SVG/HTML content and attributes.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Text for SVG/HTML content and attributes (one escaper for charts and pages).
+    static func escape(_ text: String) -> String { ChartText.xml(text) }
 }
