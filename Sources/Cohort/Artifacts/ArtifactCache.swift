@@ -28,12 +28,11 @@ struct ArtifactCache: Sendable {
         return directory + "/" + UUID().uuidString
     }
 
-    /// Checks the file's MD5 and moves it into the cache; a file that differs is deleted.
-    /// - Parameter measured: the base64 MD5 computed while the file was written, if any (else the
-    ///   file is read and hashed here).
+    /// Checks the file's MD5 (`measured` while it was written) and moves it into the cache; a file
+    /// that differs is deleted.
     /// - Returns: the cached path.
     /// - Throws: `CohortError` `.checksumMismatch` when the MD5 differs.
-    func insert(_ temporary: String, md5 base64: String, measured: String? = nil, what: String) throws(CohortError) -> String {
+    func insert(_ temporary: String, md5 base64: String, measured: String, what: String) throws(CohortError) -> String {
         try Self.verify(temporary, md5: base64, measured: measured, what: what)
         guard let path = path(md5: base64) else { throw .invalid("\(base64) is not a base64 MD5 (\(what))") }
         do {
@@ -46,23 +45,13 @@ struct ArtifactCache: Sendable {
         return path
     }
 
-    /// Checks that the file at `path` has the base64 MD5 `expected` (`measured` when it was computed
-    /// while the file was written); a file that differs is deleted.
-    /// - Throws: `CohortError` `.checksumMismatch`, or `.storage` when the file cannot be read.
-    static func verify(_ path: String, md5 expected: String, measured: String? = nil, what: String) throws(CohortError) {
-        let actual: String
-        if let measured {
-            actual = measured
-        } else {
-            do {
-                actual = try ArtifactDigest.md5(ofFile: path).base64
-            } catch {
-                throw .storage("cannot read the downloaded \(what): \(error)")
-            }
-        }
-        guard actual == expected else {
+    /// Checks that the MD5 `measured` while the file at `path` was written is `expected`; a file that
+    /// differs is deleted.
+    /// - Throws: `CohortError` `.checksumMismatch`.
+    static func verify(_ path: String, md5 expected: String, measured: String, what: String) throws(CohortError) {
+        guard measured == expected else {
             try? FileManager.default.removeItem(atPath: path)  // a corrupt copy must not stay
-            throw CohortError(.checksumMismatch, "the downloaded \(what) has MD5 \(actual), not \(expected) as the manifest says; it was not kept. Download again")
+            throw CohortError(.checksumMismatch, "the downloaded \(what) has MD5 \(measured), not \(expected) as the manifest says; it was not kept. Download again")
         }
     }
 
