@@ -91,15 +91,10 @@ public struct Audio: Loggable, Equatable {
     }
 }
 
-extension Audio: MediaBearing {
-    func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
-        .file(batch.add(try mediaFile(key: key)))
-    }
-
+extension Audio: SingleFileMedia {
     /// W&B's `audio` list for several clips under one key.
     static func listTemplate(_ clips: [Audio], key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
-        var indices: [Int] = []
-        for clip in clips { indices.append(batch.add(try clip.mediaFile(key: key))) }
+        let indices = try addFiles(clips, key: key, batch: &batch)
         var fields: [String: JSONValue] = [
             "_type": "audio", "count": .int(Int64(clips.count)),
             "sampleRates": .array(clips.map { $0.sampleRate.map { .int(Int64($0)) } ?? .null }),

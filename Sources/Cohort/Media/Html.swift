@@ -35,18 +35,14 @@ public struct Html: Loggable, Equatable {
     }
 }
 
-extension Html: MediaBearing {
-    func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
-        .file(batch.add(mediaFile(key: key)))
-    }
-
+extension Html: SingleFileMedia {
     func mediaFile(key: String) -> MediaFile {
         MediaFile(bytes: Array(html.utf8), kind: "html", fileExtension: ".html", key: key, fields: ["_type": "html-file"])
     }
 
     /// W&B's `html` list for several pages under one key.
     static func listTemplate(_ pages: [Html], key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
-        let indices = pages.map { batch.add($0.mediaFile(key: key)) }
+        let indices = try addFiles(pages, key: key, batch: &batch)
         return .descriptorList(fields: ["_type": "html", "count": .int(Int64(pages.count))], member: "html", files: indices)
     }
 }

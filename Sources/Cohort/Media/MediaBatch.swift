@@ -89,6 +89,26 @@ protocol MediaBearing {
     func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate
 }
 
+/// Media that is one file (audio, video, HTML, 3D): its template is that file's descriptor.
+protocol SingleFileMedia: MediaBearing {
+    /// The encoded file for a value logged under `key`.
+    func mediaFile(key: String) throws(CohortError) -> MediaFile
+}
+
+extension SingleFileMedia {
+    func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
+        .file(batch.add(try mediaFile(key: key)))
+    }
+
+    /// Adds the file of each value (W&B's lists under one key); returns their batch indices.
+    static func addFiles(_ values: [Self], key: String, batch: inout MediaBatch) throws(CohortError) -> [Int] {
+        var indices: [Int] = []
+        indices.reserveCapacity(values.count)
+        for value in values { indices.append(batch.add(try value.mediaFile(key: key))) }
+        return indices
+    }
+}
+
 /// The files of one `log` call: encoded before the run's lock is taken, written under it once the
 /// row's step is known, all or nothing.
 struct MediaBatch: Sendable {

@@ -136,15 +136,10 @@ public struct Object3D: Loggable, Equatable {
     }
 }
 
-extension Object3D: MediaBearing {
-    func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
-        .file(batch.add(try mediaFile(key: key)))
-    }
-
+extension Object3D: SingleFileMedia {
     /// W&B's `object3D` list for several objects under one key: count, descriptors and file names.
     static func listTemplate(_ objects: [Object3D], key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
-        var indices: [Int] = []
-        for object in objects { indices.append(batch.add(try object.mediaFile(key: key))) }
+        let indices = try addFiles(objects, key: key, batch: &batch)
         return .descriptorList(
             fields: ["_type": "object3D", "count": .int(Int64(objects.count))], member: "objects", files: indices,
             filenamesUnder: "media/object3D")

@@ -101,16 +101,11 @@ public struct Video: Loggable, Equatable {
     }
 }
 
-extension Video: MediaBearing {
-    func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
-        .file(batch.add(try mediaFile(key: key)))
-    }
-
+extension Video: SingleFileMedia {
     /// W&B's `videos` list for several videos under one key; `captions` is `false` when the first
     /// video has none, as W&B writes it.
     static func listTemplate(_ videos: [Video], key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
-        var indices: [Int] = []
-        for video in videos { indices.append(batch.add(try video.mediaFile(key: key))) }
+        let indices = try addFiles(videos, key: key, batch: &batch)
         let captions: JSONValue = videos[0].caption == nil ? .bool(false) : .array(videos.map { $0.caption.map(JSONValue.string) ?? .null })
         return .descriptorList(
             fields: ["_type": "videos", "count": .int(Int64(videos.count)), "captions": captions], member: "videos", files: indices)
