@@ -15,21 +15,12 @@ struct ArtifactCommand: ParsableCommand {
         @Option(name: .long, help: "The project (default: COHORT_PROJECT, WANDB_PROJECT, or uncategorized).")
         var project: String?
 
-        @Option(name: .long, help: "The entity (default: the key's).")
-        var entity: String?
-
-        @Option(name: .long, help: "The server, e.g. http://127.0.0.1:8080 (default: COHORT_BASE_URL, WANDB_BASE_URL).")
-        var baseURL: String?
-
-        @Option(name: .long, help: "The API key (prefer `cohort login` or WANDB_API_KEY: arguments show in `ps`).")
-        var apiKey: String?
+        @OptionGroup var connection: ConnectionOptions
 
         func settings() -> Settings {
             var settings = Settings.fromEnvironment()
             if let project { settings.project = project }
-            if let entity { settings.entity = entity }
-            if let baseURL { settings.baseURL = baseURL }
-            if let apiKey { settings.apiKey = apiKey }
+            connection.apply(to: &settings)
             return settings
         }
     }

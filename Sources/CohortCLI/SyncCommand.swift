@@ -24,14 +24,7 @@ struct SyncCommand: ParsableCommand {
     @Option(name: .long, help: "The directory that holds cohort/ for --all (default: COHORT_DIR, WANDB_DIR, or the current directory).")
     var dir: String?
 
-    @Option(name: .long, help: "The server, e.g. http://127.0.0.1:8080.")
-    var baseURL: String?
-
-    @Option(name: .long, help: "The API key (prefer `cohort login` or WANDB_API_KEY: arguments show in `ps`).")
-    var apiKey: String?
-
-    @Option(name: .long, help: "The entity to put the runs in (default: the key's entity).")
-    var entity: String?
+    @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
         if !all && runDirectories.isEmpty { throw ValidationError("name run directories to sync, or pass --all") }
@@ -39,9 +32,7 @@ struct SyncCommand: ParsableCommand {
 
     func run() throws {
         var settings = Settings.fromEnvironment()
-        if let baseURL { settings.baseURL = baseURL }
-        if let apiKey { settings.apiKey = apiKey }
-        if let entity { settings.entity = entity }
+        connection.apply(to: &settings)
         // Artifact uploads of a run get plain lines (the rows-left line owns the terminal's last line).
         let bars = Mutex<[String: TransferProgressBar]>([:])
         settings.onArtifactProgress = { report in
