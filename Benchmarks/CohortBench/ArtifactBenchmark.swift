@@ -13,13 +13,7 @@ enum ArtifactBenchmark {
 
     static func run(_ options: BenchOptions) async throws -> JSONValue {
         guard let file = options.artifactFile else { throw MissingFile() }
-        var settings = Settings.fromEnvironment()
-        settings.mode = .online
-        settings.dir = options.directory
-        settings.captureConsole = false
-        settings.handleSignals = false
-        settings.finishAtExit = false
-        settings.finishTimeout = .seconds(3600)
+        let settings = BenchRun.onlineSettings(directory: options.directory, finishTimeout: .seconds(3600))
         let run = try await Run.start(project: "artifact-bench", jobType: "upload", settings: settings)
         let clock = ContinuousClock()
         let started = clock.now

@@ -13,6 +13,20 @@ enum BenchRun {
         return settings
     }
 
+    /// Settings for an online benchmark run: the server and key from the environment
+    /// (`COHORT_BASE_URL`, `COHORT_API_KEY`), files under `directory`, no console capture or hooks, and
+    /// `finish()` allowed to wait `finishTimeout` for the server.
+    static func onlineSettings(directory: String, finishTimeout: Duration) -> Settings {
+        var settings = Settings.fromEnvironment()
+        settings.mode = .online
+        settings.dir = directory
+        settings.captureConsole = false
+        settings.handleSignals = false
+        settings.finishAtExit = false
+        settings.finishTimeout = finishTimeout
+        return settings
+    }
+
     /// The small config every benchmark run starts with (the same as `wandb_bench.py`).
     static let config: [String: any Loggable] = ["lr": 0.001, "batch_size": 64, "optimizer": "adam"]
 

@@ -9,13 +9,7 @@ import Foundation
 /// `Benchmarks/online/online_bench.py` times the official client the same way.
 enum OnlineBenchmark {
     static func run(_ options: BenchOptions) async throws -> JSONValue {
-        var settings = Settings.fromEnvironment()
-        settings.mode = .online
-        settings.dir = options.directory
-        settings.captureConsole = false
-        settings.handleSignals = false
-        settings.finishAtExit = false
-        settings.finishTimeout = .seconds(600)
+        let settings = BenchRun.onlineSettings(directory: options.directory, finishTimeout: .seconds(600))
         let run = try await Run.start(project: "online-bench", settings: settings)
         let rows = options.lifecycleRows
         let clock = ContinuousClock()

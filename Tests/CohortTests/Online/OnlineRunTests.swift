@@ -37,6 +37,18 @@ struct OnlineRunTests {
         return try JSONParser.parse(String(line))
     }
 
+    /// Reads the run at `path` with `wandb.Api()` and expects it finished with one row per step whose
+    /// `x` is 0, 1, …, `x` - 1, each once.
+    static func expectFinished(
+        _ path: String, x count: Int, server: CohortServerProcess, directory: TemporaryDirectory,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let read = try Self.read(path, server: server, directory: directory)
+        guard read != .null else { return }
+        #expect(read["history"]?.arrayValue?.compactMap { $0["x"]?.number } == (0..<count).map(Double.init), sourceLocation: sourceLocation)
+        #expect(read["state"] == "finished", sourceLocation: sourceLocation)
+    }
+
     @Test("a Swift run streams history, summary, config and saved files; wandb.Api() reads them back equal")
     func onlineRun() async throws {
         let directory = try TemporaryDirectory()
@@ -100,10 +112,7 @@ struct OnlineRunTests {
         try await proxy.shutdown()
         let fileStreamPosts = proxy.requests.filter { $0.path.hasSuffix("/file_stream") }.count
         #expect(fileStreamPosts >= 5, "the faults were hit and the requests sent again")
-        let read = try Self.read(path, server: server, directory: directory)
-        guard read != .null else { return }
-        #expect(read["history"]?.arrayValue?.compactMap { $0["x"]?.number } == (0..<50).map(Double.init))
-        #expect(read["state"] == "finished")
+        try Self.expectFinished(path, x: 50, server: server, directory: directory)
     }
 
     @Test("the server killed mid-run and started again: the run's rows all arrive, once each")
@@ -126,10 +135,7 @@ struct OnlineRunTests {
         defer { _ = try? second.stop() }
         for step in 40..<60 { try run.log(["x": Double(step)]) }
         await run.finish()
-        let read = try Self.read(path, server: second, directory: directory)
-        guard read != .null else { return }
-        #expect(read["history"]?.arrayValue?.compactMap { $0["x"]?.number } == (0..<60).map(Double.init))
-        #expect(read["state"] == "finished")
+        try Self.expectFinished(path, x: 60, server: second, directory: directory)
     }
 
     @Test("resume online on a machine without the run's directory: steps, summary and config continue from the server")
