@@ -112,49 +112,6 @@ final class PostgresRunStore: RunStore {
         }
     }
 
-    // MARK: API keys
-
-    func insertAPIKey(_ key: APIKeyRecord) async throws(StoreError) {
-        try await transaction { tx in
-            try await tx.ensureEntity(key.entity, at: key.createdAt)
-            try await tx.exec(
-                """
-                INSERT INTO api_keys (id, secret_hash, label, entity, is_admin, created_at, revoked_at)
-                VALUES (\(key.id), \(key.secretHash), \(key.label), \(key.entity), \(key.isAdmin),
-                    \(key.createdAt.timeIntervalSince1970), \(key.revokedAt?.timeIntervalSince1970))
-                """)
-        }
-    }
-
-    func apiKey(secretHash: String) async throws(StoreError) -> APIKeyRecord? {
-        try await transaction { tx in
-            try await tx.rows(
-                "SELECT * FROM api_keys WHERE secret_hash = \(secretHash) AND revoked_at IS NULL"
-            ).first.map(Self.apiKey(from:))
-        }
-    }
-
-    func apiKeys() async throws(StoreError) -> [APIKeyRecord] {
-        try await transaction { tx in
-            try await tx.rows("SELECT * FROM api_keys ORDER BY created_at, seq").map(Self.apiKey(from:))
-        }
-    }
-
-    func revokeAPIKey(id: String, at date: Date) async throws(StoreError) -> Bool {
-        try await transaction { tx in
-            !(try await tx.rows(
-                "UPDATE api_keys SET revoked_at = \(date.timeIntervalSince1970) WHERE id = \(id) AND revoked_at IS NULL RETURNING id"
-            ).isEmpty)
-        }
-    }
-
-    private static func apiKey(from row: PostgresRandomAccessRow) -> APIKeyRecord {
-        APIKeyRecord(
-            id: row.text("id") ?? "", secretHash: row.text("secret_hash") ?? "", label: row.text("label") ?? "",
-            entity: row.text("entity") ?? "", isAdmin: row.bool("is_admin") ?? false,
-            createdAt: row.date("created_at") ?? .distantPast, revokedAt: row.date("revoked_at"))
-    }
-
     // MARK: Projects and runs
 
     func upsertRun(_ upsert: RunUpsert, at date: Date) async throws(StoreError) -> (run: RunRecord, inserted: Bool) {
@@ -360,80 +317,6 @@ final class PostgresRunStore: RunStore {
                 """
             ).map {
                 RunKey(entity: $0.text("entity") ?? "", project: $0.text("project") ?? "", name: $0.text("name") ?? "")
-            }
-        }
-    }
-
-    // MARK: Run files
-
-    func announceRunFile(_ key: RunKey, name: String, at date: Date) async throws(StoreError) {
-        try await transaction { tx in
-            let id = try await tx.runID(key, lock: false)
-            try await tx.exec(
-                """
-                INSERT INTO run_files (run_id, name, updated_at) VALUES (\(id), \(name), \(date.timeIntervalSince1970))
-                ON CONFLICT (run_id, name) DO NOTHING
-                """)
-        }
-    }
-
-    func storeRunFile(_ key: RunKey, name: String, digest: String, size: Int, at date: Date) async throws(StoreError) {
-        try await transaction { tx in
-            let id = try await tx.runID(key, lock: false)
-            try await tx.exec(
-                """
-                INSERT INTO run_files (run_id, name, digest, size, updated_at)
-                VALUES (\(id), \(name), \(digest), \(size), \(date.timeIntervalSince1970))
-                ON CONFLICT (run_id, name) DO UPDATE SET digest = excluded.digest, size = excluded.size,
-                    updated_at = excluded.updated_at
-                """)
-        }
-    }
-
-    func runFiles(_ key: RunKey) async throws(StoreError) -> [RunFileRecord] {
-        try await transaction { tx in
-            let id = try await tx.runID(key, lock: false)
-            return try await tx.rows(
-                "SELECT name, digest, size, updated_at FROM run_files WHERE run_id = \(id) ORDER BY name COLLATE \"C\""
-            ).map {
-                RunFileRecord(
-                    name: $0.text("name") ?? "", digest: $0.text("digest"), size: $0.int("size"),
-                    updatedAt: $0.date("updated_at") ?? .distantPast)
-            }
-        }
-    }
-
-    // MARK: Alerts
-
-    func recordAlert(_ alert: AlertRecord, waitDuration: Duration) async throws(StoreError) -> Bool {
-        let wait = Double(waitDuration.components.seconds) + Double(waitDuration.components.attoseconds) / 1e18
-        return try await transaction { tx in
-            // The run lock makes the check and the insert one step for concurrent alerts.
-            let id = try await tx.runID(alert.key, lock: true)
-            if let last = try await tx.rows(
-                "SELECT max(created_at) AS last FROM alerts WHERE run_id = \(id) AND title = \(alert.title)"
-            ).first?.date("last"), alert.createdAt.timeIntervalSince(last) < wait {
-                return false
-            }
-            try await tx.exec(
-                """
-                INSERT INTO alerts (run_id, title, text, severity, created_at)
-                VALUES (\(id), \(alert.title), \(alert.text), \(alert.severity.rawValue), \(alert.createdAt.timeIntervalSince1970))
-                """)
-            return true
-        }
-    }
-
-    func alerts(_ key: RunKey) async throws(StoreError) -> [AlertRecord] {
-        try await transaction { tx in
-            let id = try await tx.runID(key, lock: false)
-            return try await tx.rows(
-                "SELECT title, text, severity, created_at FROM alerts WHERE run_id = \(id) ORDER BY created_at, id"
-            ).map {
-                AlertRecord(
-                    key: key, title: $0.text("title") ?? "", text: $0.text("text") ?? "",
-                    severity: AlertRecord.Severity(rawValue: $0.text("severity") ?? "") ?? .info,
-                    createdAt: $0.date("created_at") ?? .distantPast)
             }
         }
     }

@@ -70,51 +70,6 @@ final class SQLiteRunStore: RunStore {
         }
     }
 
-    // MARK: API keys
-
-    func insertAPIKey(_ key: APIKeyRecord) async throws(StoreError) {
-        try await write { tx in
-            try await tx.ensureEntity(key.entity, at: key.createdAt)
-            _ = try await tx.rows(
-                """
-                INSERT INTO api_keys (id, secret_hash, label, entity, is_admin, created_at, revoked_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.text(key.id), .text(key.secretHash), .text(key.label), .text(key.entity), .bool(key.isAdmin),
-                 .time(key.createdAt), .time(key.revokedAt)])
-        }
-    }
-
-    func apiKey(secretHash: String) async throws(StoreError) -> APIKeyRecord? {
-        try await read { tx in
-            try await tx.rows(
-                "SELECT * FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL", [.text(secretHash)]
-            ).first.map(Self.apiKey(from:))
-        }
-    }
-
-    func apiKeys() async throws(StoreError) -> [APIKeyRecord] {
-        try await read { tx in
-            try await tx.rows("SELECT * FROM api_keys ORDER BY created_at, rowid").map(Self.apiKey(from:))
-        }
-    }
-
-    func revokeAPIKey(id: String, at date: Date) async throws(StoreError) -> Bool {
-        try await write { tx in
-            !(try await tx.rows(
-                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id",
-                [.time(date), .text(id)]
-            ).isEmpty)
-        }
-    }
-
-    private static func apiKey(from row: SQLiteRow) -> APIKeyRecord {
-        APIKeyRecord(
-            id: row.text("id") ?? "", secretHash: row.text("secret_hash") ?? "", label: row.text("label") ?? "",
-            entity: row.text("entity") ?? "", isAdmin: row.int("is_admin") == 1,
-            createdAt: row.date("created_at") ?? .distantPast, revokedAt: row.date("revoked_at"))
-    }
-
     // MARK: Projects and runs
 
     func upsertRun(_ upsert: RunUpsert, at date: Date) async throws(StoreError) -> (run: RunRecord, inserted: Bool) {
@@ -334,78 +289,6 @@ final class SQLiteRunStore: RunStore {
         }
     }
 
-    // MARK: Run files
-
-    func announceRunFile(_ key: RunKey, name: String, at date: Date) async throws(StoreError) {
-        try await write { tx in
-            let id = try await tx.runID(key)
-            _ = try await tx.rows(
-                "INSERT INTO run_files (run_id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT (run_id, name) DO NOTHING",
-                [.integer(id), .text(name), .time(date)])
-        }
-    }
-
-    func storeRunFile(_ key: RunKey, name: String, digest: String, size: Int, at date: Date) async throws(StoreError) {
-        try await write { tx in
-            let id = try await tx.runID(key)
-            _ = try await tx.rows(
-                """
-                INSERT INTO run_files (run_id, name, digest, size, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (run_id, name) DO UPDATE SET digest = excluded.digest, size = excluded.size,
-                    updated_at = excluded.updated_at
-                """,
-                [.integer(id), .text(name), .text(digest), .integer(size), .time(date)])
-        }
-    }
-
-    func runFiles(_ key: RunKey) async throws(StoreError) -> [RunFileRecord] {
-        try await read { tx in
-            let id = try await tx.runID(key)
-            return try await tx.rows(
-                "SELECT name, digest, size, updated_at FROM run_files WHERE run_id = ? ORDER BY name", [.integer(id)]
-            ).map {
-                RunFileRecord(
-                    name: $0.text("name") ?? "", digest: $0.text("digest"), size: $0.int("size"),
-                    updatedAt: $0.date("updated_at") ?? .distantPast)
-            }
-        }
-    }
-
-    // MARK: Alerts
-
-    func recordAlert(_ alert: AlertRecord, waitDuration: Duration) async throws(StoreError) -> Bool {
-        let wait = Double(waitDuration.components.seconds) + Double(waitDuration.components.attoseconds) / 1e18
-        return try await write { tx in
-            let id = try await tx.runID(alert.key)
-            if let last = try await tx.rows(
-                "SELECT max(created_at) AS last FROM alerts WHERE run_id = ? AND title = ?",
-                [.integer(id), .text(alert.title)]
-            ).first?.date("last"), alert.createdAt.timeIntervalSince(last) < wait {
-                return false
-            }
-            _ = try await tx.rows(
-                "INSERT INTO alerts (run_id, title, text, severity, created_at) VALUES (?, ?, ?, ?, ?)",
-                [.integer(id), .text(alert.title), .text(alert.text), .text(alert.severity.rawValue),
-                 .time(alert.createdAt)])
-            return true
-        }
-    }
-
-    func alerts(_ key: RunKey) async throws(StoreError) -> [AlertRecord] {
-        try await read { tx in
-            let id = try await tx.runID(key)
-            return try await tx.rows(
-                "SELECT title, text, severity, created_at FROM alerts WHERE run_id = ? ORDER BY created_at, id",
-                [.integer(id)]
-            ).map {
-                AlertRecord(
-                    key: key, title: $0.text("title") ?? "", text: $0.text("text") ?? "",
-                    severity: AlertRecord.Severity(rawValue: $0.text("severity") ?? "") ?? .info,
-                    createdAt: $0.date("created_at") ?? .distantPast)
-            }
-        }
-    }
-
     func close() async {
         await gate.acquire()
         defer { gate.release() }
@@ -568,29 +451,6 @@ final class SQLiteRunStore: RunStore {
 /// Rows collected by a query callback; written only on the thread pool during the query, read after it.
 private final class RowBox: @unchecked Sendable {
     var rows: [SQLiteRow] = []
-}
-
-extension SQLiteData {
-    static func textOrNull(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
-    static func time(_ date: Date?) -> SQLiteData { date.map { .float($0.timeIntervalSince1970) } ?? .null }
-    static func bool(_ value: Bool) -> SQLiteData { .integer(value ? 1 : 0) }
-}
-
-extension SQLiteRow {
-    func text(_ name: String) -> String? {
-        guard let data = column(name), !data.isNull else { return nil }
-        return data.string
-    }
-
-    func int(_ name: String) -> Int? {
-        guard let data = column(name), !data.isNull else { return nil }
-        return data.integer.map { Int($0) }
-    }
-
-    func date(_ name: String) -> Date? {
-        guard let data = column(name), !data.isNull, let seconds = data.double else { return nil }
-        return Date(timeIntervalSince1970: seconds)
-    }
 }
 
 extension Array {
