@@ -119,13 +119,8 @@ struct CreateRunFilesResult: Sendable {
     let clientMutationId: String?
 }
 
-/// `stopRun`'s answer.
-struct StopRunResult: Sendable {
-    let success: Bool
-    let clientMutationId: String?
-}
-
-struct AlertResult: Sendable {
+/// The answer of a mutation that only reports success (`notifyScriptableRunAlert`, `stopRun`).
+struct SuccessPayload: Sendable {
     let success: Bool
     let clientMutationId: String?
 }

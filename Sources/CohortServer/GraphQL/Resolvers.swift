@@ -134,7 +134,7 @@ enum Resolvers {
         let alert = AlertRecord(key: key, title: title, text: text, severity: severity, createdAt: ctx.now)
         let stored = try await ctx.store { try await $0.recordAlert(alert, waitDuration: .milliseconds(wait)) }
         if stored { ctx.services.alerts?.enqueue(alert) }  // delivered off the request path
-        return AlertResult(success: true, clientMutationId: input["clientMutationId"].stringOrNil)
+        return SuccessPayload(success: true, clientMutationId: input["clientMutationId"].stringOrNil)
     }
 
     /// `stopRun(input: {id})`, as `wandb.Api().run(path).stop()` sends it: `id` is the run's storage
@@ -148,7 +148,7 @@ enum Resolvers {
         else { throw GraphQLFailure("run \(String(reflecting: storageID)) not found") }
         _ = try await ctx.store { try await $0.requestStop(run.key, at: ctx.now) }
         ctx.services.logger.notice("run asked to stop", metadata: ["run": "\(run.key)"])
-        return StopRunResult(success: true, clientMutationId: input["clientMutationId"].stringOrNil)
+        return SuccessPayload(success: true, clientMutationId: input["clientMutationId"].stringOrNil)
     }
 
     // MARK: Helpers
