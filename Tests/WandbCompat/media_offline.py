@@ -26,6 +26,12 @@
                                       "labels", "classes_to_plot", "interp_size"?}]; logs each
                                       wandb.plot.pr_curve/roc_curve offline (needs scikit-learn and pandas);
                                       prints {"rows", "files", "config", "tables"} as plots does
+  media_offline.py tables             logs tables with every kind of column (numbers, strings, booleans, nulls,
+                                      lists, objects, images with boxes and masks, audio, HTML, video, point
+                                      clouds) offline, one under a nested key and one with a '/' in its key;
+                                      prints {"rows", "files", "artifacts": [{"name", "type", "aliases",
+                                      "paths", "client_id", "sequence_client_id", "table": the entry's JSON}]};
+                                      leaves clip.wav and anim.gif behind
   media_offline.py log                logs one row of each media type in an offline run (WANDB_DIR is the
                                       working directory), reads the history back from the run's .wandb
                                       file and prints {"rows": [...], "files": [...]}; leaves
@@ -246,6 +252,61 @@ def object3d():
     finish(run)
 
 
+def artifacts(run_dir):
+    """The artifact records of the run: name, type, aliases, entry paths, client ids and, for
+    run_table artifacts, the table entry's JSON (read from where wandb staged it)."""
+    found = []
+    for record in records(run_dir):
+        if record.WhichOneof("record_type") != "artifact":
+            continue
+        artifact = record.artifact
+        entry = {"name": artifact.name, "type": artifact.type, "aliases": list(artifact.aliases),
+                 "paths": sorted(item.path for item in artifact.manifest.contents),
+                 "client_id": artifact.client_id, "sequence_client_id": artifact.sequence_client_id}
+        for item in artifact.manifest.contents:
+            if item.path.endswith(".table.json"):
+                entry["table"] = json.load(open(item.local_path))
+        found.append(entry)
+    return found
+
+
+def tables():
+    import numpy
+    import wave
+    import wandb
+    from PIL import Image
+    with wave.open("clip.wav", "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(8000)
+        writer.writeframes(bytes(range(200)))
+    frames = [Image.fromarray(numpy.full((6, 8, 3), value, numpy.uint8)) for value in (0, 120, 240)]
+    frames[0].save("anim.gif", save_all=True, append_images=frames[1:], duration=250, loop=0)
+    run = wandb.init(project="media-parity", mode="offline")
+    rgb = (numpy.arange(4 * 5 * 3) % 256).astype(numpy.uint8).reshape(4, 5, 3)
+    mask = (numpy.arange(20) % 3).astype(numpy.uint8).reshape(4, 5)
+    boxed = wandb.Image(rgb, caption="det", boxes={"predictions": {"box_data": [
+        {"position": {"minX": 0.1, "maxX": 0.5, "minY": 0.2, "maxY": 0.6}, "class_id": 1, "box_caption": "cat",
+         "scores": {"acc": 0.9}}], "class_labels": {1: "cat", 2: "dog"}}},
+        masks={"truth": {"mask_data": mask, "class_labels": {0: "bg", 1: "cat", 2: "dog"}}})
+    table = wandb.Table(columns=["n", "s", "b", "none", "lst", "mixed", "empty", "dct", "img", "boxed", "clip", "page",
+                                 "video", "cloud"])
+    table.add_data(1, "x", True, None, [1, 2], [1, None], [], {"a": 1, "b": "z"}, wandb.Image(rgb), boxed,
+                   wandb.Audio("clip.wav", caption="beep"), wandb.Html("<b>hi</b>"), wandb.Video("anim.gif"),
+                   wandb.Object3D(numpy.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]])))
+    table.add_data(2.5, None, False, None, [3], [None], [], {"a": 2, "b": "y"}, None, boxed, None, None, None, None)
+    run.log({"eval/preds": table})
+    run.log({"nest": {"inner": wandb.Table(columns=["q"], data=[[1]])}})
+    run.log({"plain": wandb.Table(columns=["a"], data=[[1], [2]])})
+    files_dir = run.dir
+    run.finish()
+    wandb.teardown()
+    run_dir = os.path.dirname(files_dir)
+    files = sorted(os.path.relpath(path, files_dir) for path in glob.glob(files_dir + "/media/**/*", recursive=True)
+                   if os.path.isfile(path))
+    print(json.dumps({"rows": history_rows(run_dir), "files": files, "artifacts": artifacts(run_dir)}))
+
+
 def log():
     import numpy
     import wandb
@@ -302,3 +363,5 @@ if __name__ == "__main__":
         boxes()
     elif command == "log":
         log()
+    elif command == "tables":
+        tables()

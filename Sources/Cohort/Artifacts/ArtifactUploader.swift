@@ -72,7 +72,8 @@ struct ArtifactUploader: Sendable {
         let created = try await client.createArtifact(
             ArtifactCreation(
                 entity: entity, project: run.project, type: artifact.type, collection: artifact.name, runID: run.runID,
-                digest: artifact.digest, description: artifact.description, metadata: artifact.metadata, aliases: artifact.aliases))
+                digest: artifact.digest, description: artifact.description, metadata: artifact.metadata, aliases: artifact.aliases,
+                clientID: artifact.clientID, sequenceClientID: artifact.sequenceClientID))
         guard created.state == .pending else {
             logger.info("artifact: the collection already has this content; nothing uploaded", metadata: ["artifact.name": "\(artifact.name)"])
             return nil

@@ -104,12 +104,9 @@ public struct Image: Loggable, Equatable {
     }
 
     /// The file to write, checked and encoded; errors name `key`.
-    /// `contentAddressed` names the file `media/images/<hash20><ext>` (images in table cells).
-    func mediaFile(key: String, contentAddressed: Bool = false) throws(CohortError) -> MediaFile {
+    func mediaFile(key: String) throws(CohortError) -> MediaFile {
         let (bytes, fileExtension) = try encoded(key: key)
-        var file = MediaFile(bytes: bytes, kind: "images", fileExtension: fileExtension, key: key, fields: fields)
-        if contentAddressed { file.fixedPath = "media/images/\(file.sha256.prefix(20))\(fileExtension)" }
-        return file
+        return MediaFile(bytes: bytes, kind: "images", fileExtension: fileExtension, key: key, fields: fields)
     }
 
     /// The encoded bytes and the file extension.

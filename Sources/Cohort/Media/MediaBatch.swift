@@ -77,6 +77,8 @@ indirect enum MediaTemplate: Sendable {
     case fileWith(Int, members: [String: MediaTemplate])
     case object([String: MediaTemplate])
     case array([MediaTemplate])
+    /// A table's file descriptor with the links to its `run_table` artifact (`MediaBatch.tables[artifact]`).
+    case table(file: Int, artifact: Int)
     /// W&B's `images/separated`: `fields` (width, height, format, count, captions) and the files.
     case imageList(fields: [String: JSONValue], files: [Int])
     /// `fields` plus `member`: the descriptors of the files (W&B's `audio`, `html`, `videos` and
@@ -113,6 +115,15 @@ extension SingleFileMedia {
 /// row's step is known, all or nothing.
 struct MediaBatch: Sendable {
     private(set) var files: [MediaFile] = []
+    /// The `run_table` artifacts of the tables in the batch; their client ids may be replaced by
+    /// those of an equal version the run logged before.
+    var tables: [TableArtifact] = []
+    /// The run whose artifacts these are (`run-<id>-<key>`).
+    let runID: String
+
+    init(runID: String = "") {
+        self.runID = runID
+    }
 
     /// Adds `file`; returns its index for `MediaTemplate.file`.
     mutating func add(_ file: MediaFile) -> Int {
@@ -131,6 +142,11 @@ struct MediaBatch: Sendable {
         switch template {
         case .json(let value): return value
         case .file(let index): return files[index].descriptor(step: step)
+        case .table(let index, let artifact):
+            var object = files[index].descriptor(step: step).objectValue ?? [:]
+            object["artifact_path"] = .string(tables[artifact].artifactPath)
+            object["_latest_artifact_path"] = .string(tables[artifact].latestArtifactPath)
+            return .object(object)
         case .fileWith(let index, let members):
             var object = files[index].descriptor(step: step).objectValue ?? [:]
             for (name, member) in members { object[name] = render(member, step: step) }
@@ -171,7 +187,8 @@ struct MediaBatch: Sendable {
         return written
     }
 
-    private static func place(_ bytes: [UInt8], at target: String) throws {
+    /// Writes `bytes` at `target` through a temporary file and a rename, creating the folders.
+    static func place(_ bytes: [UInt8], at target: String) throws {
         let directory = String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)])
         if access(directory, F_OK) != 0 {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -1,7 +1,8 @@
 extension Table {
     /// A table from CSV text (RFC 4180: commas, double-quoted fields with `""` for a quote, CRLF or
     /// LF line ends). The first line names the columns. Each cell becomes an integer, a number,
-    /// `true`/`false`, null (an empty unquoted field) or a string.
+    /// `true`/`false`, null (an empty unquoted field) or a string; a column whose fields would mix
+    /// those kinds (W&B refuses such a column) keeps its fields as strings.
     ///
     /// ```swift
     /// let table = try Table(csv: "epoch,loss\n1,0.5\n2,0.25\n")
@@ -12,12 +13,22 @@ extension Table {
         let records = try Self.parseCSV(csv)
         guard let header = records.first else { throw .invalid("Table(csv:): the text is empty; the first line must name the columns") }
         try self.init(columns: header.map(\.text))
-        for (index, record) in records.dropFirst().enumerated() {
-            guard record.count == columns.count else {
-                throw .invalid("Table(csv:): line \(index + 2) has \(record.count) fields but the header has \(columns.count)")
-            }
-            try addData(record.map(Self.typedCell))
+        let rows = Array(records.dropFirst())
+        for (index, record) in rows.enumerated() where record.count != columns.count {
+            throw .invalid("Table(csv:): line \(index + 2) has \(record.count) fields but the header has \(columns.count)")
         }
+        var typed = rows.map { $0.map(Self.typedCell) }
+        for column in columns.indices {
+            var type = TableColumnType.column
+            for row in typed {
+                guard let next = type.assigning(Cell(row[column])) else {
+                    for index in typed.indices where !(typed[index][column] is JSONValue) { typed[index][column] = rows[index][column].text }
+                    break
+                }
+                type = next
+            }
+        }
+        for row in typed { try addData(row) }
     }
 
     private struct Field {

@@ -1,12 +1,18 @@
 public import CohortModel
 
 /// A table to log, as W&B's `wandb.Table`: named columns and rows of typed cells (numbers, strings,
-/// booleans, null, images, any JSON).
+/// booleans, null, lists and objects, images, audio, video, HTML and 3D objects).
 ///
 /// Logged under key `K` at step `S`, the table lands at `media/table/K_S_<hash>.table.json` in W&B's
 /// table JSON (`{"columns": […], "data": […]}`) and the row holds W&B's `table-file` descriptor
-/// (path, sha256, size, ncols, nrows, log_mode). Images in cells are written to
-/// `media/images/<hash>.png` and appear in the table JSON as their `image-file` descriptors.
+/// (path, sha256, size, ncols, nrows, log_mode, and `artifact_path`/`_latest_artifact_path`). Media in
+/// cells are written once by content (`media/images/<hash20>.png`, …) and appear in the table JSON as
+/// their descriptors. Like W&B, every logged table is also a version of the run's `run_table`
+/// artifact `run-<run id>-K`, holding `K.table.json` with the column types and the cells' files —
+/// the form W&B's UI and `wandb.Api().artifact(…).get(K)` read.
+///
+/// Columns are typed as W&B types them: a column takes the type of its first non-null value, and a
+/// row whose value does not fit (a string in a column of numbers) is refused.
 ///
 /// ```swift
 /// var table = try Table(columns: ["id", "prediction", "score"])
@@ -35,22 +41,34 @@ public struct Table: Loggable, Equatable {
         case string(String)
         /// An image, written to `media/images` when the table is logged.
         case image(Image)
-        /// Any other JSON (lists, objects, histograms).
+        /// A sound clip, written to `media/audio`.
+        case audio(Audio)
+        /// A video, written to `media/videos`.
+        case video(Video)
+        /// An HTML page, written to `media/html`.
+        case html(Html)
+        /// A 3D object or point cloud, written to `media/object3D`.
+        case object3D(Object3D)
+        /// Any other JSON (lists, objects).
         case json(JSONValue)
 
-        /// The cell for a loggable value: an `Image` stays an image; other values by their JSON.
+        /// The cell for a loggable value: media stay media; other values by their JSON.
         public init(_ value: any Loggable) {
-            if let image = value as? Image {
-                self = .image(image)
-                return
-            }
-            switch value.jsonValue {
-            case .null: self = .null
-            case .bool(let flag): self = .bool(flag)
-            case .int(let number): self = .int(number)
-            case .double(let number): self = .double(number)
-            case .string(let text): self = .string(text)
-            case let other: self = .json(other)
+            switch value {
+            case let image as Image: self = .image(image)
+            case let clip as Audio: self = .audio(clip)
+            case let video as Video: self = .video(video)
+            case let page as Html: self = .html(page)
+            case let object as Object3D: self = .object3D(object)
+            default:
+                switch value.jsonValue {
+                case .null: self = .null
+                case .bool(let flag): self = .bool(flag)
+                case .int(let number): self = .int(number)
+                case .double(let number): self = .double(number)
+                case .string(let text): self = .string(text)
+                case let other: self = .json(other)
+                }
             }
         }
     }
@@ -59,6 +77,8 @@ public struct Table: Loggable, Equatable {
     public private(set) var columns: [String]
     /// The rows, each with one cell per column.
     public private(set) var data: [[Cell]]
+    /// Each column's W&B type, narrowed by every row added.
+    private(set) var columnTypes: [TableColumnType]
 
     /// The number of rows.
     public var rowCount: Int { data.count }
@@ -72,22 +92,40 @@ public struct Table: Loggable, Equatable {
         }
         self.columns = columns
         self.data = []
+        columnTypes = Array(repeating: .column, count: columns.count)
         for row in data { try addData(row) }
     }
 
     /// Appends a row with one value per column, as W&B's `add_data`.
-    /// - Throws: `CohortError` `.invalidArgument` when the count of values differs from the columns'.
+    /// - Throws: `CohortError` `.invalidArgument` when the count of values differs from the columns',
+    ///   or a value does not fit its column's type; the table is then unchanged.
     public mutating func addData(_ values: any Loggable...) throws(CohortError) {
         try addData(values)
     }
 
     /// Appends a row given as an array, one value per column.
-    /// - Throws: `CohortError` `.invalidArgument` when the count of values differs from the columns'.
+    /// - Throws: `CohortError` `.invalidArgument` when the count of values differs from the columns',
+    ///   or a value does not fit its column's type; the table is then unchanged.
     public mutating func addData(_ row: [any Loggable]) throws(CohortError) {
         guard row.count == columns.count else {
             throw .invalid("Table.addData: the row has \(row.count) values but the table has \(columns.count) columns")
         }
-        data.append(row.map(Cell.init))
+        let cells = row.map(Cell.init)
+        var types = columnTypes
+        for (index, cell) in cells.enumerated() {
+            types[index] = try Self.assign(cell, to: types[index], column: columns[index], operation: "addData")
+        }
+        columnTypes = types
+        data.append(cells)
+    }
+
+    /// `type` narrowed by `cell`, or an error naming the column and both types.
+    private static func assign(_ cell: Cell, to type: TableColumnType, column: String, operation: String) throws(CohortError) -> TableColumnType {
+        guard let assigned = type.assigning(cell) else {
+            throw .invalid(
+                "Table.\(operation): a \(TableColumnType.of(cell).description) value does not fit the column \"\(column)\", which holds \(type.description) values (W&B types every column by its first value); convert the value or use another column")
+        }
+        return assigned
     }
 
     /// Adds a column, as W&B's `add_column`; a table without rows gets one row per value.
@@ -98,12 +136,17 @@ public struct Table: Loggable, Equatable {
         if columns.isEmpty || (data.isEmpty && !values.isEmpty) {
             guard data.isEmpty else { throw .invalid("Table.addColumn: a table without columns cannot have rows") }
             data = Array(repeating: [Cell](repeating: .null, count: columns.count), count: values.count)
+            columnTypes = columns.map { _ in .column }
         }
         guard values.count == data.count else {
             throw .invalid("Table.addColumn: \"\(name)\" has \(values.count) values but the table has \(data.count) rows")
         }
+        let cells = values.map(Cell.init)
+        var type = TableColumnType.column
+        for cell in cells { type = try Self.assign(cell, to: type, column: name, operation: "addColumn") }
         columns.append(name)
-        for index in data.indices { data[index].append(Cell(values[index])) }
+        columnTypes.append(type)
+        for index in data.indices { data[index].append(cells[index]) }
     }
 
     /// The cells of the column `name`, top to bottom, as W&B's `get_column`; `nil` when there is no
@@ -144,11 +187,21 @@ public struct Table: Loggable, Equatable {
         case .double(let number): return .double(number)
         case .string(let text): return .string(text)
         case .json(let value): return value
-        case .image(let image):
-            let file = try image.mediaFile(key: key, contentAddressed: true)
-            _ = batch.add(file)
-            return file.descriptor(step: 0)
+        case .image(let image): return try cellFile(image.mediaFile(key: key), batch: &batch)
+        case .audio(let clip): return try cellFile(clip.mediaFile(key: key), batch: &batch)
+        case .video(let video): return try cellFile(video.mediaFile(key: key), batch: &batch)
+        case .html(let page): return try cellFile(page.mediaFile(key: key), batch: &batch)
+        case .object3D(let object): return try cellFile(object.mediaFile(key: key), batch: &batch)
         }
+    }
+
+    /// A cell's file, named by its content (`media/<kind>/<hash20><ext>`) so that the same value in
+    /// many rows and steps is one file; its descriptor is the cell.
+    private static func cellFile(_ file: MediaFile, batch: inout MediaBatch) -> JSONValue {
+        var file = file
+        file.fixedPath = "media/\(file.kind)/\(file.sha256.prefix(20))\(file.fileExtension)"
+        _ = batch.add(file)
+        return file.descriptor(step: 0)
     }
 }
 
@@ -164,6 +217,8 @@ extension Table: MediaBearing {
         ]
         let file = MediaFile(
             bytes: JSONWriter.bytes(contents), kind: "table", fileExtension: ".table.json", key: key, fields: fields)
-        return .file(batch.add(file))
+        let index = batch.add(file)
+        batch.tables.append(try TableArtifact(table: self, key: key, runID: batch.runID))
+        return .table(file: index, artifact: batch.tables.count - 1)
     }
 }

@@ -1,4 +1,5 @@
 import CohortModel
+import CohortTransport
 import Logging
 import Synchronization
 
@@ -9,7 +10,7 @@ extension Run {
     /// table as `<key>_table` and their panel into the config's `_wandb.visualize`. A failure anywhere
     /// leaves the step, the journal and the run directory as they were.
     func logMedia(_ data: [String: any Loggable], step: Int?, commit: Bool?) throws(CohortError) {
-        var batch = MediaBatch()
+        var batch = MediaBatch(runID: id)
         var templates: [String: MediaTemplate] = [:]
         var charts: [String: JSONValue] = [:]
         var row = data
@@ -34,7 +35,10 @@ extension Run {
             case .drop(let requested, let current):
                 return (requested, current)
             case .merge(let rowStep, let commitBefore, let commitAfter):
+                var versions = state.tableVersions
+                let tables = try recordTables(&batch, versions: &versions)
                 let written = try batch.write(step: rowStep, into: dir, key: mediaKeys)
+                state.tableVersions = versions
                 state.steps = steps
                 for file in written {
                     writer.enqueue(.record(.file, [
@@ -49,6 +53,7 @@ extension Run {
                     state.config["_wandb"] = .object(internalKeys)
                     writer.enqueue(.config(state.config))
                 }
+                for table in tables { writer.enqueue(.record(.artifact, table.fields)) }
                 for (key, template) in templates { row[key] = batch.render(template, step: rowStep) }
                 writer.enqueueLog(
                     row, step: rowStep, commitBefore: commitBefore, commitAfter: commitAfter,
@@ -57,5 +62,38 @@ extension Run {
             }
         }
         if let dropped { warnDropped(dropped) }
+    }
+
+    /// The `run_table` artifacts of the batch's tables: each new version's files are written under
+    /// `<run>/run_table/<digest>/` (by content, so a failed `log` leaves nothing that matters) and
+    /// recorded; a version equal to the one logged last under the
+    /// same name keeps that version's client ids (W&B logs a table object once).
+    private func recordTables(_ batch: inout MediaBatch, versions: inout [String: TableVersion]) throws(CohortError) -> [ArtifactRecord] {
+        var records: [ArtifactRecord] = []
+        for index in batch.tables.indices {
+            let table = batch.tables[index]
+            let digest = table.digest
+            if let known = versions[table.name], known.digest == digest {
+                batch.tables[index].clientID = known.clientID
+                batch.tables[index].sequenceClientID = known.sequenceClientID
+                continue
+            }
+            let folder = syncDir + "/run_table/" + digest
+            var entries: [ArtifactManifestEntry] = []
+            for (path, bytes) in table.files.sorted(by: { $0.key < $1.key }) {
+                let local = folder + "/" + path
+                do {
+                    try MediaBatch.place(bytes, at: local)
+                } catch {
+                    throw CohortError(.storage, "log: the table artifact \(table.name) could not be written to \(local): \(error); nothing was logged for this call")
+                }
+                entries.append(ArtifactManifestEntry(path: path, digest: MD5.hash(bytes).base64, size: Int64(bytes.count), localPath: local))
+            }
+            records.append(ArtifactRecord(
+                name: table.name, type: TableArtifact.type, aliases: ["latest"], entries: entries, clientID: table.clientID,
+                sequenceClientID: table.sequenceClientID))
+            versions[table.name] = TableVersion(digest: digest, clientID: table.clientID, sequenceClientID: table.sequenceClientID)
+        }
+        return records
     }
 }

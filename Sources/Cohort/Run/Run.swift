@@ -180,6 +180,16 @@ struct RunMutableState: Sendable {
     var notes: String?
     var tags: [String]
     var config: [String: JSONValue]
+    /// The last `run_table` version logged per artifact name: an equal table logged again keeps
+    /// its links and is not recorded twice.
+    var tableVersions: [String: TableVersion] = [:]
+}
+
+/// A `run_table` artifact version the run logged: its manifest digest and client ids.
+struct TableVersion: Sendable, Equatable {
+    var digest: String
+    var clientID: String
+    var sequenceClientID: String
 }
 
 /// Lets exactly one caller perform `finish`; later callers wait for it to complete.

@@ -93,7 +93,7 @@ extension Media {
                 for (testCase, (ours, theirs)) in zip(Self.cases, zip(ourRows, theirRows)) {
                     let key = testCase.key + "_table"
                     #expect(Set(ours.keys) == Set(theirs.keys))
-                    let expected = MediaHarness.shape(theirs[key] ?? .null, ignoring: MediaParityTests.artifactKeys)
+                    let expected = MediaHarness.shape(theirs[key] ?? .null)
                     #expect(MediaHarness.shape(ours[key] ?? .null) == expected, "\(key)")
                     #expect(ours[key]?["nrows"] == theirs[key]?["nrows"], "\(key)")
                     let ourTable = try JSONParser.parse(MediaHarness.bytes(run.dir + "/" + (ours[key]?["path"]?.stringValue ?? "")))

@@ -36,6 +36,37 @@ extension Media {
             #expect(throws: CohortError.self) { try Table(columns: ["a"], data: [[1, 2]]) }
         }
 
+        @Test("a value that does not fit its column's W&B type is refused with the column named; the table stays as it was")
+        func columnTypes() throws {
+            var table = try Table(columns: ["epoch", "label", "extra"])
+            try table.addData(1, JSONValue.null, ["a": 1])
+            try table.addData(2.5, "cat", ["a": 2])  // integers and fractions are both numbers; null then text
+            let before = table
+            do {
+                try table.addData("three", "dog", ["a": 3])
+                Issue.record("a string in a column of numbers was accepted")
+            } catch {
+                #expect(error.code == .invalidArgument && error.message.contains("\"epoch\"") && error.message.contains("number"), "\(error.message)")
+            }
+            #expect(throws: CohortError.self) { try table.addData(3, true, ["a": 3]) }  // booleans are not strings
+            #expect(throws: CohortError.self) { try table.addData(3, "dog", ["a": 3, "b": 4]) }  // a key the column never had
+            #expect(throws: CohortError.self) { try table.addData(3, "dog", ["a": "x"]) }
+            #expect(table == before)
+            #expect(throws: CohortError.self) { try table.addColumn("mixed", data: [1, "a"]) }
+            #expect(table.columns == ["epoch", "label", "extra"])
+            try table.addData(3, JSONValue.null, ["a": 4])
+            try table.addColumn("image", data: [JSONValue.null, JSONValue.null, Image(pixels: [UInt8(0)], width: 1, height: 1, channels: 1)])
+            #expect(throws: CohortError.self) { try table.addData(4, "x", ["a": 5], 1.0) }
+            #expect(table.rowCount == 3)
+        }
+
+        @Test("Table(csv:) keeps a column whose fields mix numbers and text as text")
+        func csvMixedColumn() throws {
+            let table = try Table(csv: "id,code\n1,7\n2,A7\n3,\n")
+            #expect(table.column(named: "id") == [.int(1), .int(2), .int(3)])
+            #expect(table.column(named: "code") == [.string("7"), .string("A7"), .null])
+        }
+
         @Test("Table(csv:) reads a header and typed cells, with quoted fields and CRLF")
         func csv() throws {
             let table = try Table(csv: "name,epoch,loss,best,note\r\n\"a, b\",1,0.5,true,\r\n\"say \"\"hi\"\"\",2,1e-3,false,\"12\"\n")
@@ -66,6 +97,34 @@ extension Media {
                 #expect(contents == ["columns": ["a", "b", "c", "d"], "data": [[1, "x", true, nil], [2.5, "y", false, 3]]])
                 let records = try MediaHarness.fileRecords(run)
                 #expect(records.contains { $0.path == path && $0.policy == "now" })
+            }
+        }
+
+        @Test("media in cells (images, audio, video, HTML, 3D) are written once by content and appear in the table as their descriptors")
+        func mediaCells() async throws {
+            try await MediaHarness.withRun { run, _ in
+                let page = Html("<b>cell</b>")
+                let cloud = Object3D(points: [[0, 0, 0], [1, 1, 1]])
+                let clip = Audio(samples: [0, 0.5, -0.5, 0], sampleRate: 8000)
+                let video = Video(frames: [UInt8](repeating: 7, count: 2 * 2 * 2 * 3), count: 2, width: 2, height: 2)
+                let table = try Table(columns: ["page", "cloud", "clip", "video"], data: [[page, cloud, clip, video], [page, cloud, clip, video]])
+                try run.log(["media": table])
+                let rows = try await MediaHarness.rows(run)
+                let path = try #require(rows.first?["media"]?["path"]?.stringValue)
+                let contents = try JSONParser.parse(MediaHarness.bytes(run.dir + "/" + path))
+                let cells = try #require(contents["data"]?.arrayValue?.first?.arrayValue)
+                let expected: [(type: String, folder: String, suffix: String)] = [
+                    ("html-file", "media/html/", ".html"), ("object3D-file", "media/object3D/", ".pts.json"),
+                    ("audio-file", "media/audio/", ".wav"), ("video-file", "media/videos/", ".gif"),
+                ]
+                for (cell, want) in zip(cells, expected) {
+                    #expect(cell["_type"]?.stringValue == want.type)
+                    let cellPath = try #require(cell["path"]?.stringValue)
+                    #expect(cellPath.hasPrefix(want.folder) && cellPath.hasSuffix(want.suffix), "\(cellPath)")
+                    #expect(MediaHarness.bytes(run.dir + "/" + cellPath).count == Int(cell["size"]?.intValue ?? -1))
+                }
+                #expect(contents["data"]?.arrayValue?.last == contents["data"]?.arrayValue?.first)
+                #expect(MediaHarness.mediaFiles(run).count == 5, "the table and one file per distinct cell")
             }
         }
 
