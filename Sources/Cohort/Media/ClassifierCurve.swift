@@ -24,7 +24,8 @@ enum ClassifierCurve {
     }
 
     /// scikit-learn's `roc_curve` (false and true positive rates), intermediate collinear points
-    /// dropped, starting at (0, 0). Needs at least one positive and one negative sample.
+    /// dropped, starting at (0, 0). Without positives (negatives) the true (false) positive rates are
+    /// NaN, 0 / 0, as scikit-learn's.
     static func roc(positive: [Bool], scores: [Double]) -> (falsePositiveRate: [Double], truePositiveRate: [Double]) {
         var (tps, fps) = counts(positive: positive, scores: scores)
         if fps.count > 2 {

@@ -48,28 +48,26 @@ extension CustomChart {
     ///
     /// The points are scikit-learn's `roc_curve` (collinear points dropped, starting at (0, 0)),
     /// rounded to 3 decimals; a table over `Table.maximumLoggedRows` rows keeps the rows W&B's
-    /// stratified sample keeps (scikit-learn's `resample` with seed 42).
+    /// stratified sample keeps (scikit-learn's `resample` with seed 42). A class without negatives
+    /// (`yTrue` holds that class only) has a false positive rate of NaN (0 / 0), as scikit-learn and
+    /// W&B give it.
     ///
     /// ```swift
     /// try run.log(["roc": CustomChart.rocCurve(yTrue: truth, yProbas: probabilities, labels: ["cat", "dog", "bird"])])
     /// ```
     /// - Parameters:
-    ///   - yTrue: the true class of each sample; at least two classes.
+    ///   - yTrue: the true class of each sample.
     ///   - yProbas: one row per sample with a score for each class; column `i` holds the scores of
     ///     the `i`-th smallest class in `yTrue` (W&B's convention).
     ///   - labels: names of the classes, indexed by class value; without them the class column holds
     ///     the class values.
     ///   - classesToPlot: the classes to draw; all classes in `yTrue` when `nil`.
-    /// - Throws: `CohortError` `.invalidArgument` naming the argument, as `precisionRecall`, and when
-    ///   `yTrue` holds a single class (no negatives, so no false positive rate).
+    /// - Throws: `CohortError` `.invalidArgument` naming the argument, as `precisionRecall`.
     public static func rocCurve(
         yTrue: [Int], yProbas: [[Double]], labels: [String]? = nil, classesToPlot: [Int]? = nil, title: String = "ROC Curve",
         splitTable: Bool = false
     ) throws(CohortError) -> CustomChart {
         let plotted = try curveClasses("rocCurve", yTrue: yTrue, yProbas: yProbas, labels: labels, classesToPlot: classesToPlot)
-        guard Set(yTrue).count >= 2 else {
-            throw .invalid("rocCurve: yTrue holds only class \(yTrue[0]); a ROC curve needs samples of at least two classes")
-        }
         var curves = CurveSeries()
         for curveClass in plotted {
             let (fpr, tpr) = ClassifierCurve.roc(positive: yTrue.map { $0 == curveClass.value }, scores: yProbas.map { $0[curveClass.column] })
