@@ -85,22 +85,38 @@ final class JournalWriter: @unchecked Sendable {
         return true
     }
 
-    /// Copies a `log` call's items into the tape and queues the call. Waits only when the queue is full.
+    /// What `enqueueLog` did with a call.
+    enum LogEnqueue {
+        case queued
+        /// The writer has stopped; nothing was queued.
+        case stopped
+        /// The items hold media and `refusingMedia` was set; nothing was queued.
+        case holdsMedia
+    }
+
+    /// Copies a `log` call's items into the tape and queues the call. Waits only when the queue is
+    /// full. With `refusingMedia`, items that hold media are not queued (`.holdsMedia`): finding
+    /// them costs nothing extra, as the media values say so while they are copied.
     @discardableResult
     func enqueueLog(
         _ items: [String: any Loggable], step: Int64, commitBefore: Bool, commitAfter: Bool, timestamp: Double,
-        runtime: Double
-    ) -> Bool {
+        runtime: Double, refusingMedia: Bool = false
+    ) -> LogEnqueue {
         condition.lock()
         defer { condition.unlock() }
-        guard waitForSpace() else { return false }
+        guard waitForSpace() else { return .stopped }
         let offset = tape.count
+        tape.beginCall(refusingMedia: refusingMedia)
         tape.writeRow(items)
+        if refusingMedia && tape.sawMedia {
+            tape.truncate(to: offset)
+            return .holdsMedia
+        }
         queue.append(.log(LogCall(
             tapeOffset: offset, step: step, commitBefore: commitBefore, commitAfter: commitAfter,
             timestamp: timestamp, runtime: runtime)))
         wakeIfNeeded(urgent: false)
-        return true
+        return .queued
     }
 
     /// Bytes held by queued operations and their tape. Call with `condition` locked.

@@ -65,6 +65,8 @@ public struct Audio: Loggable, Equatable {
 
     public var containsMedia: Bool { true }
 
+    public func write(to tape: inout LogTape) { tape.writeMedia(self) }
+
     var fields: [String: JSONValue] {
         var fields: [String: JSONValue] = ["_type": "audio-file"]
         if let caption { fields["caption"] = .string(caption) }

@@ -59,6 +59,8 @@ public struct CustomChart: Loggable, Equatable {
 
     public var containsMedia: Bool { true }
 
+    public func write(to tape: inout LogTape) { tape.writeMedia(self) }
+
     /// W&B's panel for `_wandb.visualize.<key>`.
     func panel(key: String) -> JSONValue {
         let query: JSONValue = ["queryFields": [[

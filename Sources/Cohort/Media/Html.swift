@@ -21,6 +21,8 @@ public struct Html: Loggable, Equatable {
 
     public var containsMedia: Bool { true }
 
+    public func write(to tape: inout LogTape) { tape.writeMedia(self) }
+
     static let stylesheet = "<base target=\"_blank\"><link rel=\"stylesheet\" type=\"text/css\" href=\"https://app.wandb.ai/normalize.css\" />"
 
     /// W&B's `Html.inject_head`.

@@ -90,6 +90,8 @@ public struct Image: Loggable, Equatable {
 
     public var containsMedia: Bool { true }
 
+    public func write(to tape: inout LogTape) { tape.writeMedia(self) }
+
     var fields: [String: JSONValue] {
         var fields: [String: JSONValue] = [
             "_type": "image-file", "format": .string(format), "width": .int(Int64(width)), "height": .int(Int64(height)),

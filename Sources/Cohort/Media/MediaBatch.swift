@@ -245,6 +245,12 @@ extension Optional: MediaBearing where Wrapped: Loggable {
     }
 }
 
+extension ContiguousArray: MediaBearing where Element: Loggable {
+    func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
+        try Array(self).mediaTemplate(key: key, batch: &batch)
+    }
+}
+
 extension Array: MediaBearing where Element: Loggable {
     func mediaTemplate(key: String, batch: inout MediaBatch) throws(CohortError) -> MediaTemplate {
         if let images = self as? [Image], !images.isEmpty { return try Image.listTemplate(images, key: key, batch: &batch) }

@@ -74,6 +74,8 @@ public struct Object3D: Loggable, Equatable {
 
     public var containsMedia: Bool { true }
 
+    public func write(to tape: inout LogTape) { tape.writeMedia(self) }
+
     func mediaFile(key: String) throws(CohortError) -> MediaFile {
         switch source {
         case .file(let bytes, let fileExtension):

@@ -166,6 +166,8 @@ public struct Table: Loggable, Equatable {
 
     public var containsMedia: Bool { true }
 
+    public func write(to tape: inout LogTape) { tape.writeMedia(self) }
+
     /// The run file's JSON; image cells are added to `batch` at fixed paths.
     func tableJSON(key: String, batch: inout MediaBatch) throws(CohortError) -> JSONValue {
         var rows: [JSONValue] = []

@@ -68,6 +68,8 @@ public struct Video: Loggable, Equatable {
 
     public var containsMedia: Bool { true }
 
+    public func write(to tape: inout LogTape) { tape.writeMedia(self) }
+
     var fields: [String: JSONValue] {
         var fields: [String: JSONValue] = ["_type": "video-file"]
         if width > 0 { fields["width"] = .int(Int64(width)) }

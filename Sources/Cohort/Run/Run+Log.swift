@@ -27,25 +27,35 @@ extension Run {
     ///   be logged (a wrong shape, an empty buffer, a non-finite pixel, an oversized table), naming the
     ///   key; `.storage` when a media file cannot be written. A call that throws logs nothing.
     public func log(_ data: [String: any Loggable], step: Int? = nil, commit: Bool? = nil) throws(CohortError) {
-        if files != nil, data.values.contains(where: { $0.containsMedia }) {
-            return try logMedia(data, step: step, commit: commit)
-        }
         let timestamp = RunClock.timestamp()
         let runtime = clock.runtime()
+        // Media are found while the row is copied (a row of plain values is not scanned first);
+        // a row that holds them is left unqueued, its step undecided, and goes to `logMedia`.
+        // (Without a files directory, in disabled mode, media are queued as their JSON.)
+        let refusingMedia = files != nil
+        var holdsMedia = false
         // The decision and the enqueue happen under the run's lock, so a concurrent finish() either
         // sees this row queued before its own records or makes this call throw.
         let dropped: (requested: Int64, current: Int64)? = try state.withLock { (state) throws(CohortError) in
             guard !state.finished else { throw .runFinished("log") }
-            switch state.steps.log(step: step.map(Int64.init), commit: commit) {
+            var steps = state.steps
+            switch steps.log(step: step.map(Int64.init), commit: commit) {
             case .drop(let requested, let current):
+                state.steps = steps
                 return (requested, current)
             case .merge(let rowStep, let commitBefore, let commitAfter):
-                writer.enqueueLog(
+                let result = writer.enqueueLog(
                     data, step: rowStep, commitBefore: commitBefore, commitAfter: commitAfter,
-                    timestamp: timestamp, runtime: runtime)
+                    timestamp: timestamp, runtime: runtime, refusingMedia: refusingMedia)
+                if result == .holdsMedia {
+                    holdsMedia = true
+                } else {
+                    state.steps = steps
+                }
                 return nil
             }
         }
+        if holdsMedia { return try logMedia(data, step: step, commit: commit) }
         if let dropped { warnDropped(dropped) }
     }
 

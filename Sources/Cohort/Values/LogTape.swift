@@ -16,8 +16,30 @@ public struct LogTape: Sendable {
     }
 
     private(set) var storage = TapeStorage()
+    /// Whether a value written since `beginCall` holds media (`log` then writes it through the
+    /// media path instead): media types say so from their `write(to:)`, so a row of plain values
+    /// is not scanned twice.
+    private(set) var sawMedia = false
+    /// Whether the row being written is dropped if it holds media (so media need not write their JSON).
+    private(set) var refusingMedia = false
 
     init() {}
+
+    /// Starts a `log` call's row: clears `sawMedia`.
+    mutating func beginCall(refusingMedia: Bool) {
+        sawMedia = false
+        self.refusingMedia = refusingMedia
+    }
+
+    /// How media values write themselves: they say they are media, and write their JSON only when
+    /// the row is kept (in disabled mode, where nothing is written to files).
+    mutating func writeMedia(_ value: some Loggable) {
+        sawMedia = true
+        if !refusingMedia { write(value.jsonValue) }
+    }
+
+    /// Drops what was written after `offset` (a row that turned out to hold media).
+    mutating func truncate(to offset: Int) { storage.truncate(to: offset) }
 
     /// The number of encoded bytes.
     var count: Int { storage.count }
@@ -116,6 +138,8 @@ final class TapeStorage: @unchecked Sendable {
     deinit { base.deallocate() }
 
     func reset() { count = 0 }
+
+    func truncate(to offset: Int) { count = min(count, offset) }
 
     @inline(__always)
     func reserve(additional: Int) {

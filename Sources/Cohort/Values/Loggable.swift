@@ -137,6 +137,16 @@ private func isPlainValue(_ type: Any.Type) -> Bool {
 
 extension ContiguousArray: Loggable where Element: Loggable {
     public var jsonValue: JSONValue { .array(map(\.jsonValue)) }
+
+    public func write(to tape: inout LogTape) {
+        tape.beginArray(count: count)
+        for element in self { element.write(to: &tape) }
+    }
+
+    public var containsMedia: Bool {
+        if isPlainValue(Element.self) { return false }
+        return contains { $0.containsMedia }
+    }
 }
 
 extension Dictionary: Loggable where Key == String, Value: Loggable {

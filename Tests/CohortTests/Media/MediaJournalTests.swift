@@ -22,6 +22,24 @@ extension Media {
             }
         }
 
+        @Test("media found while a row is copied: a ContiguousArray of images, an image in a nested NestedLog or Optional, go the media path; a dropped step writes nothing")
+        func mediaFoundWhileCopying() async throws {
+            let image = Image(pixels: [UInt8](repeating: 90, count: 12), width: 2, height: 2, channels: 3)
+            #expect(ContiguousArray([image]).containsMedia && !ContiguousArray([1.0]).containsMedia)
+            try await MediaHarness.withRun { run, _ in
+                try run.log(["loss": 0.5, "samples": ContiguousArray([image, image])])
+                try run.log(["eval": ["sample": Optional(image)], "acc": 0.25])
+                try run.log(["late": image], step: 0)  // behind the current step: dropped, as W&B drops it
+                try run.log(["loss": 0.25])
+                let rows = try await MediaHarness.rows(run)
+                try #require(rows.count == 3)
+                #expect(rows[0]["samples"]?["_type"] == "images/separated" && rows[0]["loss"] == 0.5 && rows[0]["_step"] == 0)
+                #expect(rows[1]["eval"]?["sample"]?["_type"] == "image-file" && rows[1]["acc"] == 0.25 && rows[1]["_step"] == 1)
+                #expect(rows[2]["loss"] == 0.25 && rows[2]["_step"] == 2 && rows[2]["late"] == nil)
+                #expect(MediaHarness.mediaFiles(run).count == 2 && !MediaHarness.mediaFiles(run).contains { $0.contains("late") })  // equal images under one key and step are one file
+            }
+        }
+
         @Test("a run logging every media type keeps each descriptor in its journal's history and summary, each file under files/media and recorded for upload")
         func everyType() async throws {
             let directory = try TemporaryDirectory(prefix: "cohort-media-journal")
