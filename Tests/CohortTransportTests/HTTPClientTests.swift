@@ -132,7 +132,9 @@ struct HTTPClientTests {
             let start = clock.now
             task.cancel()
             let result = await task.result
-            #expect(clock.now - start < .seconds(2))
+            // Well under the 30 s the answer would take, with room for a loaded 2-core machine (a
+            // 2 s bound failed once at load 8 with 2.2 s).
+            #expect(clock.now - start < .seconds(10))
             guard case .failure(let error) = result else { Issue.record("the slow request succeeded"); return }
             #expect((error as? TransportError)?.kind == .cancelled)
 
