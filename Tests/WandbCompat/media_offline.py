@@ -252,6 +252,20 @@ def object3d():
     finish(run)
 
 
+def clip_and_gif():
+    """Writes clip.wav (200 bytes of 16-bit mono audio at 8 kHz) and anim.gif (3 frames of 8 x 6)."""
+    import numpy
+    import wave
+    from PIL import Image
+    with wave.open("clip.wav", "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(8000)
+        writer.writeframes(bytes(range(200)))
+    frames = [Image.fromarray(numpy.full((6, 8, 3), value, numpy.uint8)) for value in (0, 120, 240)]
+    frames[0].save("anim.gif", save_all=True, append_images=frames[1:], duration=250, loop=0)
+
+
 def artifacts(run_dir):
     """The artifact records of the run: name, type, aliases, entry paths, client ids and, for
     run_table artifacts, the table entry's JSON (read from where wandb staged it)."""
@@ -272,16 +286,8 @@ def artifacts(run_dir):
 
 def tables():
     import numpy
-    import wave
     import wandb
-    from PIL import Image
-    with wave.open("clip.wav", "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(8000)
-        writer.writeframes(bytes(range(200)))
-    frames = [Image.fromarray(numpy.full((6, 8, 3), value, numpy.uint8)) for value in (0, 120, 240)]
-    frames[0].save("anim.gif", save_all=True, append_images=frames[1:], duration=250, loop=0)
+    clip_and_gif()
     run = wandb.init(project="media-parity", mode="offline")
     rgb = (numpy.arange(4 * 5 * 3) % 256).astype(numpy.uint8).reshape(4, 5, 3)
     mask = (numpy.arange(20) % 3).astype(numpy.uint8).reshape(4, 5)
@@ -323,15 +329,7 @@ def log():
     run.log({"page": wandb.Html("<b>hi</b>")})
     run.log({"nested": {"img": wandb.Image(rgb)}})
     # Audio and video from files (raw samples and frames need soundfile and moviepy, not installed).
-    import wave
-    from PIL import Image
-    with wave.open("clip.wav", "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(8000)
-        writer.writeframes(bytes(range(200)))
-    frames = [Image.fromarray(numpy.full((6, 8, 3), value, numpy.uint8)) for value in (0, 120, 240)]
-    frames[0].save("anim.gif", save_all=True, append_images=frames[1:], duration=250, loop=0)
+    clip_and_gif()
     run.log({"clip": wandb.Audio("clip.wav", caption="beep")})
     run.log({"anim": wandb.Video("anim.gif", caption="flash")})
     finish(run)

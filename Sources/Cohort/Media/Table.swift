@@ -183,12 +183,7 @@ public struct Table: Loggable, Equatable {
 
     private static func json(of cell: Cell, key: String, batch: inout MediaBatch) throws(CohortError) -> JSONValue {
         switch cell {
-        case .null: return .null
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .int(number)
-        case .double(let number): return .double(number)
-        case .string(let text): return .string(text)
-        case .json(let value): return value
+        case .null, .bool, .int, .double, .string, .json: return cell.plainJSON ?? .null
         case .image(let image): return try cellFile(image.mediaFile(key: key), batch: &batch)
         case .audio(let clip): return try cellFile(clip.mediaFile(key: key), batch: &batch)
         case .video(let video): return try cellFile(video.mediaFile(key: key), batch: &batch)
@@ -204,6 +199,21 @@ public struct Table: Loggable, Equatable {
         file.fixedPath = "media/\(file.kind)/\(file.sha256.prefix(20))\(file.fileExtension)"
         _ = batch.add(file)
         return file.descriptor(step: 0)
+    }
+}
+
+extension Table.Cell {
+    /// The JSON of a cell that is not media; `nil` for media, which become files.
+    var plainJSON: JSONValue? {
+        switch self {
+        case .null: return .null
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .int(number)
+        case .double(let number): return .double(number)
+        case .string(let text): return .string(text)
+        case .json(let value): return value
+        case .image, .audio, .video, .html, .object3D: return nil
+        }
     }
 }
 

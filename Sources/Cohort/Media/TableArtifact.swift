@@ -90,12 +90,7 @@ private struct TableArtifactContents {
 
     private mutating func json(of cell: Table.Cell, key: String) throws(CohortError) -> JSONValue {
         switch cell {
-        case .null: return .null
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .int(number)
-        case .double(let number): return .double(number)
-        case .string(let text): return .string(text)
-        case .json(let value): return value
+        case .null, .bool, .int, .double, .string, .json: return cell.plainJSON ?? .null
         case .image(let image): return try imageJSON(image, key: key)
         case .audio(let clip): return add(try clip.mediaFile(key: key))
         case .video(let video): return add(try video.mediaFile(key: key))
