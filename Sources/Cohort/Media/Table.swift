@@ -159,8 +159,9 @@ public struct Table: Loggable, Equatable {
     /// W&B's table JSON without image files: image cells hold their descriptor without path fields.
     public var jsonValue: JSONValue {
         var batch = MediaBatch()
+        var cells = TableCellFiles()
         // Images only fail for bad pixels; their cells then show as null.
-        let contents = (try? tableJSON(key: "table", batch: &batch)) ?? .null  // see the comment above
+        let contents = (try? tableJSON(key: "table", batch: &batch, cells: &cells)) ?? .null  // see the comment above
         return contents
     }
 
@@ -168,28 +169,23 @@ public struct Table: Loggable, Equatable {
 
     public func write(to tape: inout LogTape) { tape.writeMedia(self) }
 
-    /// The run file's JSON; image cells are added to `batch` at fixed paths.
-    func tableJSON(key: String, batch: inout MediaBatch) throws(CohortError) -> JSONValue {
+    /// The run file's JSON; media cells are added to `batch` at fixed paths (encoded through `cells`).
+    func tableJSON(key: String, batch: inout MediaBatch, cells files: inout TableCellFiles) throws(CohortError) -> JSONValue {
         var rows: [JSONValue] = []
         rows.reserveCapacity(min(data.count, Self.maximumLoggedRows))
-        for row in data.prefix(Self.maximumLoggedRows) {
+        for (rowIndex, row) in data.prefix(Self.maximumLoggedRows).enumerated() {
             var cells: [JSONValue] = []
             cells.reserveCapacity(row.count)
-            for cell in row { cells.append(try Self.json(of: cell, key: key, batch: &batch)) }
+            for (column, cell) in row.enumerated() {
+                if let file = try files.file(of: cell, row: rowIndex, column: column, key: key) {
+                    cells.append(Self.cellFile(file, batch: &batch))
+                } else {
+                    cells.append(cell.plainJSON ?? .null)
+                }
+            }
             rows.append(.array(cells))
         }
         return ["columns": .array(columns.map(JSONValue.string)), "data": .array(rows)]
-    }
-
-    private static func json(of cell: Cell, key: String, batch: inout MediaBatch) throws(CohortError) -> JSONValue {
-        switch cell {
-        case .null, .bool, .int, .double, .string, .json: return cell.plainJSON ?? .null
-        case .image(let image): return try cellFile(image.mediaFile(key: key), batch: &batch)
-        case .audio(let clip): return try cellFile(clip.mediaFile(key: key), batch: &batch)
-        case .video(let video): return try cellFile(video.mediaFile(key: key), batch: &batch)
-        case .html(let page): return try cellFile(page.mediaFile(key: key), batch: &batch)
-        case .object3D(let object): return try cellFile(object.mediaFile(key: key), batch: &batch)
-        }
     }
 
     /// A cell's file, named by its content (`media/<kind>/<hash20><ext>`) so that the same value in
@@ -199,6 +195,29 @@ public struct Table: Loggable, Equatable {
         file.fixedPath = "media/\(file.kind)/\(file.sha256.prefix(20))\(file.fileExtension)"
         _ = batch.add(file)
         return file.descriptor(step: 0)
+    }
+}
+
+/// The encoded files of a table's media cells by row and column, so that the run file and the
+/// `run_table` artifact encode each cell once.
+struct TableCellFiles {
+    private var files: [Int: [Int: MediaFile]] = [:]
+
+    /// The file of the media `cell` at `row`, `column` (encoded the first time), or `nil` for a
+    /// cell that is not media.
+    mutating func file(of cell: Table.Cell, row: Int, column: Int, key: String) throws(CohortError) -> MediaFile? {
+        if let file = files[row]?[column] { return file }
+        let file: MediaFile
+        switch cell {
+        case .null, .bool, .int, .double, .string, .json: return nil
+        case .image(let image): file = try image.mediaFile(key: key)
+        case .audio(let clip): file = try clip.mediaFile(key: key)
+        case .video(let video): file = try video.mediaFile(key: key)
+        case .html(let page): file = page.mediaFile(key: key)
+        case .object3D(let object): file = try object.mediaFile(key: key)
+        }
+        files[row, default: [:]][column] = file
+        return file
     }
 }
 
@@ -222,7 +241,8 @@ extension Table: MediaBearing {
         guard data.count <= Self.maximumRows else {
             throw .invalid("log: the table \"\(key)\" has \(data.count) rows; W&B accepts at most \(Self.maximumRows) (Table.maximumRows)")
         }
-        let contents = try tableJSON(key: key, batch: &batch)
+        var cells = TableCellFiles()
+        let contents = try tableJSON(key: key, batch: &batch, cells: &cells)
         let fields: [String: JSONValue] = [
             "_type": "table-file", "ncols": .int(Int64(columns.count)), "nrows": .int(Int64(data.count)),
             "log_mode": "IMMUTABLE",
@@ -230,7 +250,7 @@ extension Table: MediaBearing {
         let file = MediaFile(
             bytes: JSONWriter.bytes(contents), kind: "table", fileExtension: ".table.json", key: key, fields: fields)
         let index = batch.add(file)
-        batch.tables.append(try TableArtifact(table: self, key: key, runID: batch.runID))
+        batch.tables.append(try TableArtifact(table: self, key: key, runID: batch.runID, cells: &cells))
         return .table(file: index, artifact: batch.tables.count - 1)
     }
 }

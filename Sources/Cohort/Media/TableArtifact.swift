@@ -26,12 +26,13 @@ struct TableArtifact: Sendable {
     /// The history descriptor's `_latest_artifact_path`.
     var latestArtifactPath: String { "wandb-client-artifact://\(sequenceClientID):latest/\(entryName)" }
 
-    /// The artifact of `table` logged under `key` by run `runID`.
-    init(table: Table, key: String, runID: String) throws(CohortError) {
+    /// The artifact of `table` logged under `key` by run `runID`; media cells already encoded for
+    /// the run file are taken from `cells`.
+    init(table: Table, key: String, runID: String, cells: inout TableCellFiles) throws(CohortError) {
         name = Self.sanitizedName("run-\(runID)-\(key)")
         entryName = MediaFile.safeKey(key) + ".table.json"
         var contents = TableArtifactContents()
-        let json = try contents.tableJSON(table, key: key)
+        let json = try contents.tableJSON(table, key: key, cells: &cells)
         contents.files[entryName] = JSONWriter.bytes(json)
         files = contents.files
         clientID = Self.clientID()
@@ -70,13 +71,21 @@ private struct TableArtifactContents {
     var files: [String: [UInt8]] = [:]
 
     /// W&B's artifact form of a table (`Table.to_json(artifact)`).
-    mutating func tableJSON(_ table: Table, key: String) throws(CohortError) -> JSONValue {
+    mutating func tableJSON(_ table: Table, key: String, cells files: inout TableCellFiles) throws(CohortError) -> JSONValue {
         var rows: [JSONValue] = []
         rows.reserveCapacity(table.data.count)
-        for row in table.data {
+        for (rowIndex, row) in table.data.enumerated() {
             var cells: [JSONValue] = []
             cells.reserveCapacity(row.count)
-            for cell in row { cells.append(try json(of: cell, key: key)) }
+            for (column, cell) in row.enumerated() {
+                if case .image(let image) = cell, let file = try files.file(of: cell, row: rowIndex, column: column, key: key) {
+                    cells.append(try imageJSON(image, file: file, key: key))
+                } else if let file = try files.file(of: cell, row: rowIndex, column: column, key: key) {
+                    cells.append(add(file))
+                } else {
+                    cells.append(cell.plainJSON ?? .null)
+                }
+            }
             rows.append(.array(cells))
         }
         var typeMap: [String: JSONValue] = [:]
@@ -86,17 +95,6 @@ private struct TableArtifactContents {
             "ncols": .int(Int64(table.columns.count)), "nrows": .int(Int64(rows.count)), "log_mode": "IMMUTABLE",
             "column_types": ["wb_type": "typedDict", "params": ["type_map": .object(typeMap)]],
         ]
-    }
-
-    private mutating func json(of cell: Table.Cell, key: String) throws(CohortError) -> JSONValue {
-        switch cell {
-        case .null, .bool, .int, .double, .string, .json: return cell.plainJSON ?? .null
-        case .image(let image): return try imageJSON(image, key: key)
-        case .audio(let clip): return add(try clip.mediaFile(key: key))
-        case .video(let video): return add(try video.mediaFile(key: key))
-        case .html(let page): return add(page.mediaFile(key: key))
-        case .object3D(let object): return add(try object.mediaFile(key: key))
-        }
     }
 
     /// Adds `file` at `media/<kind>/<hash20><ext>`; returns its artifact descriptor (W&B's
@@ -112,8 +110,8 @@ private struct TableArtifactContents {
 
     /// An image in an artifact: boxes inline, masks as files, and W&B's `classes` file naming every
     /// class the boxes and masks label.
-    private mutating func imageJSON(_ image: Image, key: String) throws(CohortError) -> JSONValue {
-        var object = add(try image.mediaFile(key: key)).objectValue ?? [:]
+    private mutating func imageJSON(_ image: Image, file: MediaFile, key: String) throws(CohortError) -> JSONValue {
+        var object = add(file).objectValue ?? [:]
         guard !image.boxes.isEmpty || !image.masks.isEmpty else { return .object(object) }
         var boxes: [String: JSONValue] = [:]
         var masks: [String: JSONValue] = [:]
