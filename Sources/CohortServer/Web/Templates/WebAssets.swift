@@ -33,7 +33,10 @@ enum WebAssets {
         div.chart { border: 1px solid var(--line); border-radius: 6px; padding: .4rem; overflow: hidden; min-width: 0; } div.chart figure { margin: 0; } div.chart svg { width: 100%; height: auto; display: block; }
         .media-row { display: flex; flex-wrap: wrap; gap: .8rem; } figure.media { margin: 0; max-width: 100%; } figure.media figcaption { font-size: .85em; color: var(--muted); }
         .img-wrap { position: relative; display: inline-block; max-width: 100%; } .img-wrap img { max-width: 100%; height: auto; image-rendering: pixelated; min-width: 96px; display: block; }
-        .img-wrap img.mask { position: absolute; inset: 0; width: 100%; height: 100%; opacity: .45; } .img-wrap svg.boxes { position: absolute; inset: 0; width: 100%; height: 100%; }
+        .img-wrap img.mask { position: absolute; inset: 0; width: 100%; height: 100%; opacity: .6; } svg.mask-filters { position: absolute; width: 0; height: 0; overflow: hidden; }
+        .mask-legend { list-style: none; display: flex; flex-wrap: wrap; gap: .1rem .7rem; padding: 0; margin: .3rem 0 0; font-size: .85em; max-width: 32rem; }
+        .swatch { display: inline-block; width: .8em; height: .8em; margin-right: .3em; border-radius: 2px; vertical-align: -.05em; } .swatch-none { border: 1px dashed var(--muted); }
+        .media-pages { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .8rem; margin: .2rem 0 .5rem; font-size: .9em; } .media-pages form { display: flex; align-items: center; gap: .4rem; margin: 0; } .img-wrap svg.boxes { position: absolute; inset: 0; width: 100%; height: 100%; }
         .console { background: #0d1117; color: #e6edf3; padding: .8rem; border-radius: 6px; overflow: auto; max-height: 32rem; font-size: .85em; white-space: pre-wrap; }
         .cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 0 1.5rem; }
         .alerts { list-style: none; padding: 0; } .alert { border-left: 4px solid var(--run); padding: .4rem .7rem; margin: .4rem 0; background: var(--panel); }
