@@ -50,12 +50,20 @@ enum WebAssets {
     static let javascript = """
         (function () {
           "use strict";
-          // Live refresh: pages of running runs poll themselves and swap in the new <main>.
+          // Live refresh: pages of running runs poll themselves and swap in the new <main>, except
+          // while the reader is busy with it (a control focused, audio or video playing), and stop
+          // once the page comes back without data-live (the run ended).
           var live = document.body.getAttribute("data-live");
+          var busy = function () {
+            var main = document.getElementById("main"), active = document.activeElement;
+            if (!main) { return false; }
+            if (active && main.contains(active) && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(active.tagName)) { return true; }
+            return Array.prototype.some.call(main.querySelectorAll("audio, video"), function (media) { return !media.paused; });
+          };
           if (live) {
             var seconds = Math.max(5, parseInt(live, 10) || 15);
             var refresh = function () {
-              if (document.hidden) { return; }
+              if (document.hidden || busy()) { return; }
               fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
                 .then(function (response) { return response.ok ? response.text() : null; })
                 .then(function (text) {
