@@ -95,6 +95,8 @@ struct WebMediaTests {
             #expect(olderSteps.count == RunMedia.stepsPerKey)
             #expect(olderSteps.allSatisfy { $0 < newest.last ?? 0 }, "older than the first page: \(olderSteps)")
             #expect(Self.link("Newer", in: older) != nil && Self.link("Newest", in: older) != nil)
+            #expect(older.contains(#"Chart options"><input type="hidden" name="media" value="frame"><input type="hidden" name="until" "#),
+                "applying chart options keeps the media page")
 
             let oldest = try await client.get("/alice/vision/runs/frames?media=frame&until=-5", as: Self.alice)
             #expect(oldest.status == .ok && Self.shownSteps(oldest).last == 0, "before every step: the oldest page")

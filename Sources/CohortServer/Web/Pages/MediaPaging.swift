@@ -58,6 +58,12 @@ struct MediaPaging: Sendable {
         var thinnedNote = ""
     }
 
+    /// The paging as hidden inputs of the chart options form, so applying options keeps the page.
+    var hiddenInputs: [Hidden] {
+        guard let key, let until else { return [] }
+        return [Hidden(name: "media", value: key), Hidden(name: "until", value: Self.value(until))]
+    }
+
     /// The indices of `steps` (the kept steps of `mediaKey`, oldest first) to show, newest first.
     func window(_ mediaKey: String, steps: [Double], size: Int = RunMedia.stepsPerKey) -> [Int] {
         var end = steps.count

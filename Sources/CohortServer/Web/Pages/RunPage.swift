@@ -62,6 +62,7 @@ enum RunPage {
         var hasAlerts: Bool
         var xChoices: [ChartOptions.AxisChoice]
         var smoothing: String
+        var mediaHidden: [MediaPaging.Hidden]
         var logScale: Bool
         var charts: [Chart]
         var histograms: [Chart]
@@ -133,7 +134,8 @@ enum RunPage {
             hasTags: !record.tags.isEmpty, metadata: metadata(record), notes: record.notes ?? "",
             hasNotes: !(record.notes ?? "").isEmpty,
             alerts: alertViews, hasAlerts: !alerts.isEmpty,
-            xChoices: options.axisChoices, smoothing: String(options.smoothing), logScale: options.logScale,
+            xChoices: options.axisChoices, smoothing: String(options.smoothing), mediaHidden: paging.hiddenInputs,
+            logScale: options.logScale,
             charts: chartViews, histograms: histogramCharts, hasHistograms: !histogramCharts.isEmpty,
             media: media.keys, hasMedia: !media.keys.isEmpty, hasMasks: media.hasMasks, maskFilter: MaskOverlay.filterSVG,
             config: keyValues(facts.config), hasConfig: !facts.config.isEmpty,

@@ -17,7 +17,7 @@ enum RunTemplate {
         {{#hasNotes}}<section><h2>Notes</h2><p class="notes">{{notes}}</p></section>{{/hasNotes}}
         {{#hasAlerts}}<section><h2>Alerts</h2><ul class="alerts">{{#alerts}}<li class="alert alert-{{severity}}"><strong>{{title}}</strong> <span class="muted">{{severity}} · <time datetime="{{atISO}}">{{at}}</time></span><br>{{text}}</li>{{/alerts}}</ul></section>{{/hasAlerts}}
         <section aria-labelledby="charts-h"><h2 id="charts-h">Charts</h2>
-        <form method="get" class="chart-controls" aria-label="Chart options">
+        <form method="get" class="chart-controls" aria-label="Chart options">{{#mediaHidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/mediaHidden}}
         <label>X axis <select name="x">{{#xChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/xChoices}}</select></label>
         <label>Smoothing <input type="range" name="smooth" min="0" max="0.99" step="0.01" value="{{smoothing}}" data-smoothing></label>
         <label class="check"><input type="checkbox" name="scale" value="log"{{#logScale}} checked{{/logScale}}> Log scale</label>
