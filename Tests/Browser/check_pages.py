@@ -1,7 +1,8 @@
 """Loads Cohort web pages in headless Chromium (Debian's /usr/bin/chromium through Playwright),
 saves a screenshot of each, and fails on console errors, empty charts or broken images. On the run
 page it also reads the screen's colours where populate.py's segmentation mask has class 1 (cat),
-class 2 (dog) and class 0 (background), and fails unless the classes are drawn in their colours.
+class 2 (dog) and class 0 (background), and fails unless the classes are drawn in their colours,
+and pages the "frames" media key to older steps by its Older link and its step menu.
 
   check_pages.py BASE_URL API_KEY OUT_DIR PAGES_JSON
 
@@ -93,6 +94,38 @@ def check_mask_colours(page, label):
     return sample
 
 
+def frame_steps(page):
+    """The steps the "frames" media key shows, newest first."""
+    captions = page.locator(".media-key", has=page.locator('h3:text-is("frames")')).locator("figcaption").all_inner_texts()
+    return [int(text.split()[1]) for text in captions]
+
+
+def check_media_paging(page, label):
+    """Older steps of a media key through its Older link, then through its step menu (plain links and a GET form)."""
+    newest = frame_steps(page)
+    section = page.locator(".media-key", has=page.locator('h3:text-is("frames")'))
+    if not newest or section.get_by_role("link", name="Older", exact=True).count() == 0:
+        failures.append(f"{label}: the frames media key shows {newest} and no Older link")
+        return None
+    section.get_by_role("link", name="Older", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    older = frame_steps(page)
+    if not older or max(older) >= min(newest):
+        failures.append(f"{label}: Older went from steps {newest} to {older}")
+    page.locator(".media-key", has=page.locator('h3:text-is("frames")')).locator('select[name="until"]').select_option("100")
+    page.locator(".media-key", has=page.locator('h3:text-is("frames")')).get_by_role("button", name="Show").click()
+    page.wait_for_load_state("networkidle")
+    chosen = frame_steps(page)
+    if not chosen or chosen[0] != 100:
+        failures.append(f"{label}: choosing step 100 shows steps {chosen}")
+    page.evaluate(LOAD_IMAGES)
+    broken = page.evaluate(PAGE_CHECKS)["broken"]
+    if broken:
+        failures.append(f"{label}: broken images on an older media page {broken}")
+    page.screenshot(path=os.path.join(out, "desktop-run-media-older.png"), full_page=True)
+    return {"newest": newest, "older": older, "chosen": chosen}
+
+
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path=os.environ.get("COHORT_CHROMIUM", "/usr/bin/chromium"),
                                          args=["--no-sandbox", "--disable-gpu"])
@@ -131,6 +164,8 @@ with sync_playwright() as playwright:
             if name == "run":
                 facts["mask"] = check_mask_colours(page, label)
             page.screenshot(path=os.path.join(out, f"{device}-{name}.png"), full_page=True)
+            if name == "run" and device == "desktop":
+                facts["media_pages"] = check_media_paging(page, label)
             checked.append({"page": label, **facts})
         context.close()
     browser.close()

@@ -1,6 +1,6 @@
 """Populates a Cohort server for the browser test with the official wandb client: a run with
 metrics, media (image with boxes, an image with a segmentation mask of three classes, histogram,
-table, 3D points), an alert, console output and an
+table, 3D points, a small image every 25 steps for paging), an alert, console output and an
 artifact; a run that uses the artifact; two ranks of a group with an aggregate run shaped like
 Cohort's leader writes it; and two runs of a sweep. Prints one JSON line with the pages to visit.
 
@@ -29,6 +29,8 @@ for step in range(300):
     row = {"loss": 1.0 / (step + 1) + 0.01 * numpy.sin(step), "acc": step / 300.0}
     if step % 50 == 0:
         row["weights"] = wandb.Histogram(numpy.random.default_rng(step).normal(size=200))
+    if step % 25 == 0:
+        row["frames"] = wandb.Image(numpy.full((8, 8, 3), step % 256, dtype=numpy.uint8), caption=f"frame {step}")
     if step == 100:
         boxes = {"predictions": {"box_data": [{"position": {"minX": 0.1, "maxX": 0.5, "minY": 0.2, "maxY": 0.6},
                                                 "class_id": 1, "box_caption": "cat"}],

@@ -98,6 +98,8 @@ struct WebMediaTests {
             #expect(older.contains(#"Chart options"><input type="hidden" name="media" value="frame"><input type="hidden" name="until" "#),
                 "applying chart options keeps the media page")
 
+            let early = try await client.get("/alice/vision/runs/frames?media=frame&until=4", as: Self.alice)
+            #expect(Self.shownSteps(early) == [4, 2, 0], "the chosen step is the newest shown, even on a short page")
             let oldest = try await client.get("/alice/vision/runs/frames?media=frame&until=-5", as: Self.alice)
             #expect(oldest.status == .ok && Self.shownSteps(oldest).last == 0, "before every step: the oldest page")
             #expect(Self.link("Older", in: oldest) == nil)

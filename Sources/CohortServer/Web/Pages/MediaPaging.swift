@@ -68,7 +68,7 @@ struct MediaPaging: Sendable {
     func window(_ mediaKey: String, steps: [Double], size: Int = RunMedia.stepsPerKey) -> [Int] {
         var end = steps.count
         if mediaKey == key, let until {
-            end = max(steps.lastIndex { $0 <= until }.map { $0 + 1 } ?? 0, min(size, steps.count))
+            end = steps.lastIndex { $0 <= until }.map { $0 + 1 } ?? min(size, steps.count)
         }
         return Array((max(0, end - size)..<end).reversed())
     }
