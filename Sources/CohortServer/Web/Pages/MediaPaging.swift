@@ -92,19 +92,24 @@ struct MediaPaging: Sendable {
         if newest < steps.count - 1 {
             view.hasNewer = true
             let target = min(newest + size, steps.count - 1)
-            view.newerHref = target == steps.count - 1 ? newestHref(anchor) : href(mediaKey, until: steps[target], anchor: anchor)
+            view.newerHref =
+                target == steps.count - 1 ? newestHref(anchor) : href(mediaKey, until: steps[target], anchor: anchor)
             view.newestHref = newestHref(anchor)
         }
         view.paged = view.hasOlder || view.hasNewer
         if view.paged {
             view.choices = steps.indices.reversed().map { index in
-                StepChoice(value: Self.value(steps[index]), label: "step " + WebFormat.number(steps[index]), selected: index == newest)
+                StepChoice(
+                    value: Self.value(steps[index]), label: "step " + WebFormat.number(steps[index]),
+                    selected: index == newest)
             }
-            view.hidden = carried.map { Hidden(name: $0.name, value: $0.value) } + [Hidden(name: "media", value: mediaKey)]
+            view.hidden =
+                carried.map { Hidden(name: $0.name, value: $0.value) } + [Hidden(name: "media", value: mediaKey)]
         }
         if stride > 1 {
             view.thinned = true
-            view.thinnedNote = "Every \(Self.ordinal(stride)) value was kept: \(steps.count) of \(logged) logged (the newest always)."
+            view.thinnedNote =
+                "Every \(Self.ordinal(stride)) value was kept: \(steps.count) of \(logged) logged (the newest always)."
         }
         return view
     }

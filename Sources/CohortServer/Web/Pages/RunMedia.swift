@@ -72,7 +72,8 @@ enum RunMedia {
     static func views(
         series: MetricSeries, record: RunRecord, files: [RunFileRecord], paging: MediaPaging, services: ServerServices
     ) async -> Views {
-        let stored = Dictionary(files.compactMap { file in file.digest.map { (file.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        let stored = Dictionary(
+            files.compactMap { file in file.digest.map { (file.name, $0) } }, uniquingKeysWith: { a, _ in a })
         let context = Context(
             run: record.key, stored: stored, internalConfig: WebFormat.config(record.config, includeInternal: true),
             services: services)
@@ -82,7 +83,9 @@ enum RunMedia {
             let entries = track.all
             // Histograms are charted over all steps instead (`RunPage.histograms`); a descriptor that
             // is not JSON is skipped below.
-            if let last = entries.last, (try? JSONParser.parse(last.json))?["_type"]?.stringValue == "histogram" { continue }
+            if let last = entries.last, (try? JSONParser.parse(last.json))?["_type"]?.stringValue == "histogram" {
+                continue
+            }
             let steps = entries.map(\.step)
             let shown = paging.window(mediaKey, steps: steps)
             var items: [Item] = []
@@ -117,7 +120,9 @@ enum RunMedia {
             guard let path = descriptor["path"]?.stringValue else { return [] }
             var item = base(path)
             item.isImage = true
-            if let width = descriptor["width"]?.intValue, let height = descriptor["height"]?.intValue, width > 0, height > 0 {
+            if let width = descriptor["width"]?.intValue, let height = descriptor["height"]?.intValue, width > 0,
+                height > 0
+            {
                 (item.hasSize, item.width, item.height) = (true, Int(width), Int(height))
             }
             item.masks = masks(descriptor, key: key, context: context)
@@ -176,10 +181,12 @@ enum RunMedia {
     private static func masks(_ image: JSONValue, key: String, context: Context) -> [Mask] {
         (image["masks"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.compactMap { name, mask in
             guard let path = mask["path"]?.stringValue else { return nil }
-            let labels = MaskOverlay.classLabels(mask: mask, imageKey: key, maskKey: name, internalConfig: context.internalConfig)
+            let labels = MaskOverlay.classLabels(
+                mask: mask, imageKey: key, maskKey: name, internalConfig: context.internalConfig)
             let legend = MaskOverlay.legend(labels)
             return Mask(
-                name: name, src: WebPaths.runFile(context.run, name: path), classes: legend, hasClasses: !legend.isEmpty,
+                name: name, src: WebPaths.runFile(context.run, name: path), classes: legend,
+                hasClasses: !legend.isEmpty,
                 moreClasses: labels.count - legend.count, hasMoreClasses: labels.count > legend.count)
         }
     }
@@ -191,7 +198,8 @@ enum RunMedia {
     /// A small stored file (a table or boxes JSON) parsed, or `nil` when missing, too big or not JSON.
     private static func read(_ sha256: String, services: ServerServices) async -> JSONValue? {
         let blobs = services.blobs
-        guard let path = blobs.path(sha256: sha256), let size = blobs.size(sha256: sha256), size <= maximumInlineBytes else {
+        guard let path = blobs.path(sha256: sha256), let size = blobs.size(sha256: sha256), size <= maximumInlineBytes
+        else {
             return nil
         }
         // A blob that cannot be read or parsed is shown as a download instead (nil).
