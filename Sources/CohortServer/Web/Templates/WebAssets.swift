@@ -70,6 +70,7 @@ enum WebAssets {
                   if (!text) { return; }
                   var page = new DOMParser().parseFromString(text, "text/html");
                   var next = page.getElementById("main"), current = document.getElementById("main");
+                  if (busy()) { return; }  // the reader started something while this was loading
                   if (next && current) { current.innerHTML = next.innerHTML; if (window.CohortCharts) { window.CohortCharts.setupAll(); } }
                   if (!page.body.getAttribute("data-live")) { window.clearInterval(timer); }
                 })
