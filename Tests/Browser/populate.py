@@ -1,5 +1,6 @@
 """Populates a Cohort server for the browser test with the official wandb client: a run with
-metrics, media (image with boxes, histogram, table, 3D points), an alert, console output and an
+metrics, media (image with boxes, an image with a segmentation mask of three classes, histogram,
+table, 3D points, a small image every 25 steps for paging), an alert, console output and an
 artifact; a run that uses the artifact; two ranks of a group with an aggregate run shaped like
 Cohort's leader writes it; and two runs of a sweep. Prints one JSON line with the pages to visit.
 
@@ -19,16 +20,26 @@ pages = {}
 run = wandb.init(project=PROJECT, name="main <b>run</b>", tags=["baseline"], notes="browser test run",
                  config={"lr": 0.01, "batch": 32})
 pixels = (numpy.arange(32 * 32 * 3) % 256).astype(numpy.uint8).reshape(32, 32, 3)
+# check_pages.py reads the colours back: left half cat (class 1), top right dog (class 2), bottom
+# right background (class 0), over a plain gray image.
+mask = numpy.zeros((32, 32), dtype=numpy.uint8)
+mask[:, :16] = 1
+mask[:16, 16:] = 2
 for step in range(300):
     row = {"loss": 1.0 / (step + 1) + 0.01 * numpy.sin(step), "acc": step / 300.0}
     if step % 50 == 0:
         row["weights"] = wandb.Histogram(numpy.random.default_rng(step).normal(size=200))
+    if step % 25 == 0:
+        row["frames"] = wandb.Image(numpy.full((8, 8, 3), step % 256, dtype=numpy.uint8), caption=f"frame {step}")
     if step == 100:
         boxes = {"predictions": {"box_data": [{"position": {"minX": 0.1, "maxX": 0.5, "minY": 0.2, "maxY": 0.6},
                                                 "class_id": 1, "box_caption": "cat"}],
                                  "class_labels": {1: "cat"}}}
         row["sample"] = wandb.Image(pixels, caption="sample", boxes=boxes)
         row["predictions"] = wandb.Table(columns=["label", "score"], data=[["cat", 0.9], ["dog", 0.4]])
+        row["segmentation"] = wandb.Image(
+            numpy.full((32, 32, 3), 128, dtype=numpy.uint8), caption="segmentation",
+            masks={"truth": {"mask_data": mask, "class_labels": {0: "background", 1: "cat", 2: "dog"}}})
         row["cloud"] = wandb.Object3D(numpy.random.default_rng(1).normal(size=(50, 3)))
     run.log(row)
 print("training done")

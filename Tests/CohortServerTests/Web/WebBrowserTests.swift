@@ -6,7 +6,9 @@ import Testing
 /// Headless Chromium (Debian's `chromium`, driven by Playwright from `$COHORT_BROWSER_VENV`, which
 /// `scripts/setup.sh` creates) loads every kind of page from a real `cohort server` populated by
 /// the official wandb client, on a laptop-sized and a phone-sized screen. It fails on console
-/// errors, charts without a line, broken images and pages wider than the phone. Screenshots go to
+/// errors, charts without a line, broken images, pages wider than the phone, and a segmentation
+/// mask whose classes are not drawn in their colours. Then a running run's open page must show rows
+/// logged after it loaded (without a reload), and finished runs' pages must not poll. Screenshots go to
 /// `$COHORT_UI_SCREENSHOTS` (default `.build/ui-screenshots`).
 @Suite(
     "web UI in a real browser",
@@ -40,6 +42,17 @@ struct WebBrowserTests {
         #expect((verdict["checked"]?.arrayValue?.count ?? 0) == 11, "8 pages on a laptop screen, 3 on a phone")
         let run = verdict["checked"]?.arrayValue?.first { $0["page"]?.stringValue == "desktop:run" }
         #expect((run?["charts"]?.intValue ?? 0) >= 2, "loss and acc charted")
+
+        let live = try ChildProcess.run(
+            Browser.python, [Browser.liveScript, server.baseURL, server.adminKey, Browser.screenshots, pages.description],
+            environment: ["HOME": directory.path], timeout: .seconds(180))
+        let liveVerdict = try #require(
+            live.standardOutput.split(separator: "\n").last { $0.hasPrefix("{") }.map { try JSONParser.parse(String($0)) },
+            "no verdict from the live check:\n\(live.standardError)\n\(live.standardOutput)")
+        let liveFailures = liveVerdict["failures"]?.arrayValue?.compactMap(\.stringValue) ?? ["no failures list"]
+        #expect(liveFailures.isEmpty, "live refresh checks failed:\n\(liveFailures.joined(separator: "\n"))\nserver:\n\(server.output.suffix(3000))")
+        #expect(live.status == 0)
+        #expect((liveVerdict["checked"]?.arrayValue?.count ?? 0) == 4, "before, refreshed, finished while open, finished")
         directory.remove()
     }
 }
@@ -54,6 +67,7 @@ enum Browser {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static var script: String { root.appendingPathComponent("Tests/Browser/check_pages.py").path }
+    static var liveScript: String { root.appendingPathComponent("Tests/Browser/check_live.py").path }
     static var screenshots: String {
         ProcessInfo.processInfo.environment["COHORT_UI_SCREENSHOTS"] ?? root.appendingPathComponent(".build/ui-screenshots").path
     }

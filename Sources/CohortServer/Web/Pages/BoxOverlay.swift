@@ -4,7 +4,13 @@ import CohortModel
 /// Bounding boxes (W&B's `boxes2D` JSON) as an SVG laid over their image: fractions of the image
 /// by default, pixels with `"domain": "pixel"`. Captions become the boxes' titles.
 enum BoxOverlay {
+    /// The class palette, shared with the segmentation masks (`MaskOverlay`).
     static let colors = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
+
+    /// The colour of class `id`: the palette repeats every `colors.count` classes.
+    static func color(classID id: Int) -> String {
+        colors[((id % colors.count) + colors.count) % colors.count]
+    }
 
     static func svg(_ boxes: JSONValue, width: Int, height: Int) -> String {
         let labels = boxes["class_labels"]?.objectValue ?? [:]
@@ -29,9 +35,9 @@ enum BoxOverlay {
             (x0, x1, y0, y1) = (x0 * scaleX, x1 * scaleX, y0 * scaleY, y1 * scaleY)
             guard [x0, x1, y0, y1].allSatisfy(\.isFinite) else { continue }
             let classID = Int(box["class_id"]?.intValue ?? 0)
-            let color = colors[((classID % colors.count) + colors.count) % colors.count]
+            let stroke = Self.color(classID: classID)
             let label = box["box_caption"]?.stringValue ?? labels[String(classID)]?.stringValue ?? "class \(classID)"
-            rects += "<rect x=\"\(x0)\" y=\"\(y0)\" width=\"\(max(0, x1 - x0))\" height=\"\(max(0, y1 - y0))\" fill=\"none\" stroke=\"\(color)\""
+            rects += "<rect x=\"\(x0)\" y=\"\(y0)\" width=\"\(max(0, x1 - x0))\" height=\"\(max(0, y1 - y0))\" fill=\"none\" stroke=\"\(stroke)\""
                 + " stroke-width=\"2\" vector-effect=\"non-scaling-stroke\"><title>\(escape(label))</title></rect>"
         }
         guard !rects.isEmpty else { return "" }

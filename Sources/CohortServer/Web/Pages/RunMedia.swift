@@ -1,11 +1,12 @@
 import CohortModel
 import Foundation
 
-/// The media of a run page: for every media key (histograms aside), its newest values: images
-/// (with bounding boxes drawn over them and masks laid on top), GIFs and videos, audio players,
-/// tables as sortable HTML tables, and anything else (3D objects, HTML) as a download.
+/// The media of a run page: for every media key (histograms aside), its newest values (or an older
+/// page of them, `MediaPaging`): images (with bounding boxes drawn over them and segmentation masks
+/// coloured by class, `MaskOverlay`), GIFs and videos, audio players, tables as sortable HTML
+/// tables, and anything else (3D objects, HTML) as a download.
 enum RunMedia {
-    /// Steps shown per media key (the newest).
+    /// Steps shown per media key on one page.
     static let stepsPerKey = 6
     /// Largest table or boxes file read to draw it inline.
     static let maximumInlineBytes = 2 << 20
@@ -15,6 +16,12 @@ enum RunMedia {
     struct Mask {
         var name: String
         var src: String
+        var classes: [MaskOverlay.LegendEntry]
+        var hasClasses: Bool
+        var moreClasses: Int
+        var hasMoreClasses: Bool
+        /// The id of the page's colouring filter (`MaskOverlay.filterSVG`).
+        var filter = MaskOverlay.filterID
     }
 
     struct Item {
@@ -43,27 +50,62 @@ enum RunMedia {
     struct KeyView {
         var key: String
         var items: [Item]
+        var navigation: MediaPaging.Navigation
     }
 
-    static func views(series: MetricSeries, key: RunKey, files: [RunFileRecord], services: ServerServices) async -> [KeyView] {
-        let stored = Dictionary(files.compactMap { file in file.digest.map { (file.name, $0) } }, uniquingKeysWith: { a, _ in a })
+    /// What the media section shows: one view per key, and whether the mask filter is needed.
+    struct Views {
+        var keys: [KeyView]
+        var hasMasks: Bool
+    }
+
+    /// What describing one media value needs besides the value.
+    private struct Context {
+        var run: RunKey
+        var stored: [String: String]
+        var internalConfig: [String: JSONValue]
+        var services: ServerServices
+    }
+
+    /// The media section of `record`'s page: each media key's page of steps (`paging`), described
+    /// from its logged descriptors and the run's stored files.
+    static func views(
+        series: MetricSeries, record: RunRecord, files: [RunFileRecord], paging: MediaPaging, services: ServerServices
+    ) async -> Views {
+        let stored = Dictionary(
+            files.compactMap { file in file.digest.map { (file.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        let context = Context(
+            run: record.key, stored: stored, internalConfig: WebFormat.config(record.config, includeInternal: true),
+            services: services)
         var views: [KeyView] = []
-        for mediaKey in series.mediaKeys {
+        for (index, mediaKey) in series.mediaKeys.enumerated() {
             guard let track = series.media[mediaKey] else { continue }
-            var items: [Item] = []
-            for entry in track.all.suffix(stepsPerKey).reversed() {
-                // A descriptor that is not JSON shows nothing (it was stored as the client sent it).
-                guard let descriptor = try? JSONParser.parse(entry.json) else { continue }
-                items += await Self.items(descriptor, key: mediaKey, step: entry.step, run: key, stored: stored, services: services)
+            let entries = track.all
+            // Histograms are charted over all steps instead (`RunPage.histograms`); a descriptor that
+            // is not JSON is skipped below.
+            if let last = entries.last, (try? JSONParser.parse(last.json))?["_type"]?.stringValue == "histogram" {
+                continue
             }
-            if !items.isEmpty { views.append(KeyView(key: mediaKey, items: items)) }
+            let steps = entries.map(\.step)
+            let shown = paging.window(mediaKey, steps: steps)
+            var items: [Item] = []
+            for position in shown {
+                // A descriptor that is not JSON shows nothing (it was stored as the client sent it).
+                guard let descriptor = try? JSONParser.parse(entries[position].json) else { continue }
+                items += await Self.items(descriptor, key: mediaKey, step: steps[position], context: context)
+            }
+            guard !items.isEmpty else { continue }
+            let navigation = paging.navigation(
+                mediaKey, anchor: WebCharts.elementID("media", index, mediaKey), steps: steps, shown: shown,
+                stride: track.stride, logged: track.seen)
+            views.append(KeyView(key: mediaKey, items: items, navigation: navigation))
         }
-        return views
+        let hasMasks = views.contains { $0.items.contains { !$0.masks.isEmpty } }
+        return Views(keys: views, hasMasks: hasMasks)
     }
 
-    private static func items(
-        _ descriptor: JSONValue, key: String, step: Double, run: RunKey, stored: [String: String], services: ServerServices
-    ) async -> [Item] {
+    private static func items(_ descriptor: JSONValue, key: String, step: Double, context: Context) async -> [Item] {
+        let (run, stored, services) = (context.run, context.stored, context.services)
         let type = descriptor["_type"]?.stringValue ?? ""
         let caption = descriptor["caption"]?.stringValue ?? ""
         func base(_ path: String, caption: String = caption) -> Item {
@@ -78,12 +120,12 @@ enum RunMedia {
             guard let path = descriptor["path"]?.stringValue else { return [] }
             var item = base(path)
             item.isImage = true
-            if let width = descriptor["width"]?.intValue, let height = descriptor["height"]?.intValue, width > 0, height > 0 {
+            if let width = descriptor["width"]?.intValue, let height = descriptor["height"]?.intValue, width > 0,
+                height > 0
+            {
                 (item.hasSize, item.width, item.height) = (true, Int(width), Int(height))
             }
-            for (name, mask) in (descriptor["masks"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-                if let maskPath = mask["path"]?.stringValue { item.masks.append(Mask(name: name, src: WebPaths.runFile(run, name: maskPath))) }
-            }
+            item.masks = masks(descriptor, key: key, context: context)
             var overlay = ""
             for (_, boxes) in (descriptor["boxes"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
                 guard let boxesPath = boxes["path"]?.stringValue, let digest = stored[boxesPath],
@@ -109,7 +151,7 @@ enum RunMedia {
         case "audio":
             var all: [Item] = []
             for clip in descriptor["audio"]?.arrayValue ?? [] {
-                all += await items(clip, key: key, step: step, run: run, stored: stored, services: services)
+                all += await items(clip, key: key, step: step, context: context)
             }
             return all
         case "video-file":
@@ -135,6 +177,20 @@ enum RunMedia {
         }
     }
 
+    /// The masks of an image, each with the legend of its labelled classes.
+    private static func masks(_ image: JSONValue, key: String, context: Context) -> [Mask] {
+        (image["masks"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.compactMap { name, mask in
+            guard let path = mask["path"]?.stringValue else { return nil }
+            let labels = MaskOverlay.classLabels(
+                mask: mask, imageKey: key, maskKey: name, internalConfig: context.internalConfig)
+            let legend = MaskOverlay.legend(labels)
+            return Mask(
+                name: name, src: WebPaths.runFile(context.run, name: path), classes: legend,
+                hasClasses: !legend.isEmpty,
+                moreClasses: labels.count - legend.count, hasMoreClasses: labels.count > legend.count)
+        }
+    }
+
     private static func fileName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
     }
@@ -142,7 +198,8 @@ enum RunMedia {
     /// A small stored file (a table or boxes JSON) parsed, or `nil` when missing, too big or not JSON.
     private static func read(_ sha256: String, services: ServerServices) async -> JSONValue? {
         let blobs = services.blobs
-        guard let path = blobs.path(sha256: sha256), let size = blobs.size(sha256: sha256), size <= maximumInlineBytes else {
+        guard let path = blobs.path(sha256: sha256), let size = blobs.size(sha256: sha256), size <= maximumInlineBytes
+        else {
             return nil
         }
         // A blob that cannot be read or parsed is shown as a download instead (nil).

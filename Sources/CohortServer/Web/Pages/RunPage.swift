@@ -62,12 +62,15 @@ enum RunPage {
         var hasAlerts: Bool
         var xChoices: [ChartOptions.AxisChoice]
         var smoothing: String
+        var mediaHidden: [MediaPaging.Hidden]
         var logScale: Bool
         var charts: [Chart]
         var histograms: [Chart]
         var hasHistograms: Bool
         var media: [RunMedia.KeyView]
         var hasMedia: Bool
+        var hasMasks: Bool
+        var maskFilter: String
         var config: [KeyValue]
         var hasConfig: Bool
         var summary: [KeyValue]
@@ -93,7 +96,9 @@ enum RunPage {
             entity: try WebQuery.parameter("entity", context), project: try WebQuery.parameter("project", context),
             name: try WebQuery.parameter("run", context))
         let principal = try WebAccess.require(context, entity: key.entity)
-        let options = try ChartOptions(WebQuery(request))
+        let query = WebQuery(request)
+        let options = try ChartOptions(query)
+        let paging = try MediaPaging(query)
         guard let record = try await WebStoreCalls.run({ try await services.store.run(key) }) else {
             throw WebError(.notFound, "Project \(key.entity)/\(key.project) has no run \(key.name).")
         }
@@ -103,7 +108,7 @@ enum RunPage {
         let alerts = try await WebStoreCalls.run { try await services.store.alerts(key) }
         let console = try await WebStoreCalls.run { try await services.store.console(key) }
         let lineage = try await WebStoreCalls.run { try await services.artifacts.lineage(of: key) }
-        let media = await RunMedia.views(series: series, key: key, files: files, services: services)
+        let media = await RunMedia.views(series: series, record: record, files: files, paging: paging, services: services)
         let histogramCharts = histograms(series)
         let alertViews = alerts.reversed().map {
             AlertView(
@@ -129,9 +134,10 @@ enum RunPage {
             hasTags: !record.tags.isEmpty, metadata: metadata(record), notes: record.notes ?? "",
             hasNotes: !(record.notes ?? "").isEmpty,
             alerts: alertViews, hasAlerts: !alerts.isEmpty,
-            xChoices: options.axisChoices, smoothing: String(options.smoothing), logScale: options.logScale,
+            xChoices: options.axisChoices, smoothing: String(options.smoothing), mediaHidden: paging.hiddenInputs,
+            logScale: options.logScale,
             charts: chartViews, histograms: histogramCharts, hasHistograms: !histogramCharts.isEmpty,
-            media: media, hasMedia: !media.isEmpty,
+            media: media.keys, hasMedia: !media.keys.isEmpty, hasMasks: media.hasMasks, maskFilter: MaskOverlay.filterSVG,
             config: keyValues(facts.config), hasConfig: !facts.config.isEmpty,
             summary: keyValues(visibleSummary), hasSummary: !visibleSummary.isEmpty,
             files: fileViews, hasFiles: !files.isEmpty,

@@ -17,7 +17,7 @@ enum RunTemplate {
         {{#hasNotes}}<section><h2>Notes</h2><p class="notes">{{notes}}</p></section>{{/hasNotes}}
         {{#hasAlerts}}<section><h2>Alerts</h2><ul class="alerts">{{#alerts}}<li class="alert alert-{{severity}}"><strong>{{title}}</strong> <span class="muted">{{severity}} · <time datetime="{{atISO}}">{{at}}</time></span><br>{{text}}</li>{{/alerts}}</ul></section>{{/hasAlerts}}
         <section aria-labelledby="charts-h"><h2 id="charts-h">Charts</h2>
-        <form method="get" class="chart-controls" aria-label="Chart options">
+        <form method="get" class="chart-controls" aria-label="Chart options">{{#mediaHidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/mediaHidden}}
         <label>X axis <select name="x">{{#xChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/xChoices}}</select></label>
         <label>Smoothing <input type="range" name="smooth" min="0" max="0.99" step="0.01" value="{{smoothing}}" data-smoothing></label>
         <label class="check"><input type="checkbox" name="scale" value="log"{{#logScale}} checked{{/logScale}}> Log scale</label>
@@ -27,10 +27,19 @@ enum RunTemplate {
         <div class="charts">{{#charts}}<div class="chart">{{{svg}}}</div>{{/charts}}</div>
         </section>
         {{#hasHistograms}}<section><h2>Histograms</h2><div class="charts">{{#histograms}}<div class="chart">{{{svg}}}</div>{{/histograms}}</div></section>{{/hasHistograms}}
-        {{#hasMedia}}<section><h2>Media</h2>
-        {{#media}}<div class="media-key"><h3>{{key}}</h3><div class="media-row">
+        {{#hasMedia}}<section aria-labelledby="media-h"><h2 id="media-h">Media</h2>
+        {{#hasMasks}}{{{maskFilter}}}{{/hasMasks}}
+        {{#media}}<div class="media-key" id="{{navigation.anchor}}"><h3>{{key}}</h3>
+        {{#navigation}}{{#thinned}}<p class="muted small thinned">{{thinnedNote}}</p>{{/thinned}}
+        {{#paged}}<nav class="media-pages" aria-label="Steps of {{key}}"><span class="muted">{{range}} shown · {{kept}} steps kept</span>
+        {{#hasNewer}}<a href="{{newestHref}}">Newest</a> <a href="{{newerHref}}" rel="prev">Newer</a>{{/hasNewer}}
+        {{#hasOlder}}<a href="{{olderHref}}" rel="next">Older</a>{{/hasOlder}}
+        <form method="get" action="#{{anchor}}" class="media-step">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}<label class="check">Up to <select name="until">{{#choices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/choices}}</select></label> <button type="submit">Show</button></form>
+        </nav>{{/paged}}{{/navigation}}
+        <div class="media-row">
         {{#items}}<figure class="media"><figcaption>step {{step}}{{#hasCaption}} · {{caption}}{{/hasCaption}}</figcaption>
-        {{#isImage}}<div class="img-wrap"><img src="{{src}}" alt="{{key}} at step {{step}}" loading="lazy"{{#hasSize}} width="{{width}}" height="{{height}}"{{/hasSize}}>{{#hasOverlay}}{{{overlay}}}{{/hasOverlay}}{{#masks}}<img class="mask" src="{{src}}" alt="mask {{name}}">{{/masks}}</div>{{/isImage}}
+        {{#isImage}}<div class="img-wrap"><img src="{{src}}" alt="{{key}} at step {{step}}" loading="lazy"{{#hasSize}} width="{{width}}" height="{{height}}"{{/hasSize}}>{{#hasOverlay}}{{{overlay}}}{{/hasOverlay}}{{#masks}}<img class="mask" src="{{src}}" alt="mask {{name}}" style="filter:url(#{{filter}})">{{/masks}}</div>
+        {{#masks}}{{#hasClasses}}<ul class="mask-legend" aria-label="Classes of mask {{name}}"><li class="muted">{{name}}:</li>{{#classes}}<li><span class="swatch{{#isBackground}} swatch-none{{/isBackground}}"{{^isBackground}} style="background:{{color}}"{{/isBackground}}></span>{{id}} {{name}}{{#isBackground}} <span class="muted">(transparent)</span>{{/isBackground}}</li>{{/classes}}{{#hasMoreClasses}}<li class="muted">and {{moreClasses}} more</li>{{/hasMoreClasses}}</ul>{{/hasClasses}}{{/masks}}{{/isImage}}
         {{#isAudio}}<audio controls preload="none" src="{{src}}" aria-label="{{key}} at step {{step}}"></audio>{{/isAudio}}
         {{#isVideo}}{{#isGIF}}<img src="{{src}}" alt="{{key}} at step {{step}}" loading="lazy">{{/isGIF}}{{^isGIF}}<video controls preload="none" src="{{src}}" aria-label="{{key}} at step {{step}}"></video>{{/isGIF}}{{/isVideo}}
         {{#isTable}}{{{tableHTML}}}{{/isTable}}

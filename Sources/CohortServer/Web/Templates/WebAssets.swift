@@ -33,7 +33,10 @@ enum WebAssets {
         div.chart { border: 1px solid var(--line); border-radius: 6px; padding: .4rem; overflow: hidden; min-width: 0; } div.chart figure { margin: 0; } div.chart svg { width: 100%; height: auto; display: block; }
         .media-row { display: flex; flex-wrap: wrap; gap: .8rem; } figure.media { margin: 0; max-width: 100%; } figure.media figcaption { font-size: .85em; color: var(--muted); }
         .img-wrap { position: relative; display: inline-block; max-width: 100%; } .img-wrap img { max-width: 100%; height: auto; image-rendering: pixelated; min-width: 96px; display: block; }
-        .img-wrap img.mask { position: absolute; inset: 0; width: 100%; height: 100%; opacity: .45; } .img-wrap svg.boxes { position: absolute; inset: 0; width: 100%; height: 100%; }
+        .img-wrap img.mask { position: absolute; inset: 0; width: 100%; height: 100%; opacity: .6; } svg.mask-filters { position: absolute; width: 0; height: 0; overflow: hidden; }
+        .mask-legend { list-style: none; display: flex; flex-wrap: wrap; gap: .1rem .7rem; padding: 0; margin: .3rem 0 0; font-size: .85em; max-width: 32rem; }
+        .swatch { display: inline-block; width: .8em; height: .8em; margin-right: .3em; border-radius: 2px; vertical-align: -.05em; } .swatch-none { border: 1px dashed var(--muted); }
+        .media-pages { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .8rem; margin: .2rem 0 .5rem; font-size: .9em; } .media-pages form { display: flex; align-items: center; gap: .4rem; margin: 0; } .img-wrap svg.boxes { position: absolute; inset: 0; width: 100%; height: 100%; }
         .console { background: #0d1117; color: #e6edf3; padding: .8rem; border-radius: 6px; overflow: auto; max-height: 32rem; font-size: .85em; white-space: pre-wrap; }
         .cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 0 1.5rem; }
         .alerts { list-style: none; padding: 0; } .alert { border-left: 4px solid var(--run); padding: .4rem .7rem; margin: .4rem 0; background: var(--panel); }
@@ -47,18 +50,27 @@ enum WebAssets {
     static let javascript = """
         (function () {
           "use strict";
-          // Live refresh: pages of running runs poll themselves and swap in the new <main>.
+          // Live refresh: pages of running runs poll themselves and swap in the new <main>, except
+          // while the reader is busy with it (a control focused, audio or video playing), and stop
+          // once the page comes back without data-live (the run ended).
           var live = document.body.getAttribute("data-live");
+          var busy = function () {
+            var main = document.getElementById("main"), active = document.activeElement;
+            if (!main) { return false; }
+            if (active && main.contains(active) && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(active.tagName)) { return true; }
+            return Array.prototype.some.call(main.querySelectorAll("audio, video"), function (media) { return !media.paused; });
+          };
           if (live) {
             var seconds = Math.max(5, parseInt(live, 10) || 15);
             var refresh = function () {
-              if (document.hidden) { return; }
+              if (document.hidden || busy()) { return; }
               fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
                 .then(function (response) { return response.ok ? response.text() : null; })
                 .then(function (text) {
                   if (!text) { return; }
                   var page = new DOMParser().parseFromString(text, "text/html");
                   var next = page.getElementById("main"), current = document.getElementById("main");
+                  if (busy()) { return; }  // the reader started something while this was loading
                   if (next && current) { current.innerHTML = next.innerHTML; if (window.CohortCharts) { window.CohortCharts.setupAll(); } }
                   if (!page.body.getAttribute("data-live")) { window.clearInterval(timer); }
                 })
