@@ -163,7 +163,7 @@ enum RunMedia {
             guard let path = descriptor["path"]?.stringValue else { return [] }
             var item = base(path)
             if let digest = stored[path], let json = await read(digest, services: services) {
-                (item.isTable, item.tableHTML) = (true, TableHTML.render(json, maximumRows: maximumTableRows))
+                (item.isTable, item.tableHTML) = (true, TableHTML.render(json, maximumRows: maximumTableRows) { WebPaths.runFile(run, name: $0) })
             } else {
                 (item.isDownload, item.fileName, item.kind) = (true, fileName(path), "table (not uploaded yet)")
             }
