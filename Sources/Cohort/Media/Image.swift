@@ -163,15 +163,30 @@ extension Image: MediaBearing {
         var members: [String: MediaTemplate] = [:]
         if !boxes.isEmpty {
             var named: [String: MediaTemplate] = [:]
-            for (name, set) in boxes { named[name] = .file(batch.add(try set.mediaFile(key: key))) }
+            for (name, set) in boxes {
+                named[name] = .file(batch.add(try set.mediaFile(key: key)))
+                Self.addClassLabels(set.classLabels, section: "bounding_box/class_labels", key: key, layer: name, batch: &batch)
+            }
             members["boxes"] = .object(named)
         }
         if !masks.isEmpty {
             var named: [String: MediaTemplate] = [:]
-            for (name, mask) in masks { named[name] = .file(batch.add(try mask.mediaFile(key: key, width: width, height: height))) }
+            for (name, mask) in masks {
+                named[name] = .file(batch.add(try mask.mediaFile(key: key, width: width, height: height)))
+                Self.addClassLabels(mask.classLabels, section: "mask/class_labels", key: key, layer: name, batch: &batch)
+            }
             members["masks"] = .object(named)
         }
         return .fileWith(image, members: members)
+    }
+
+    /// W&B's class labels of a box or mask layer, kept in the config's `_wandb` (where W&B's UI and
+    /// Cohort's read the class names): `<key>_wandb_delimeter_<layer>` (W&B's spelling) →
+    /// `{type, key, value: {id: name}}`.
+    private static func addClassLabels(_ labels: [Int: String], section: String, key: String, layer: String, batch: inout MediaBatch) {
+        let entryKey = "\(MediaFile.safeKey(key))_wandb_delimeter_\(layer)"
+        let names = JSONValue.object(Dictionary(uniqueKeysWithValues: labels.map { (String($0.key), JSONValue.string($0.value)) }))
+        batch.configEntries[section, default: [:]][entryKey] = ["type": .string(section), "key": .string(entryKey), "value": names]
     }
 
     /// W&B's `images/separated` for a list of images under one key.

@@ -6,7 +6,7 @@
 public struct ImageMask: Sendable, Equatable {
     /// The class id of each pixel.
     public var classIDs: [UInt8]
-    /// Class names by class id (kept for the caller; W&B does not write them for run media).
+    /// Class names by class id: logged into the config's `_wandb` `mask/class_labels`, as W&B does.
     public var classLabels: [Int: String]
 
     /// A mask of `classIDs`, one per pixel of the image it is attached to.

@@ -120,6 +120,10 @@ struct MediaBatch: Sendable {
     var tables: [TableArtifact] = []
     /// The run whose artifacts these are (`run-<id>-<key>`).
     let runID: String
+    /// Entries the row adds to the config's `_wandb` (section → key → value), as W&B's
+    /// `_add_singleton`: custom chart panels (`visualize`), box and mask class labels
+    /// (`bounding_box/class_labels`, `mask/class_labels`).
+    var configEntries: [String: [String: JSONValue]] = [:]
 
     init(runID: String = "") {
         self.runID = runID

@@ -7,12 +7,12 @@ extension Run {
     /// `log` for a row that holds media: encodes every media value first (outside the run's lock),
     /// then, under the lock, decides the row's step, writes the files named after it, records them
     /// for upload (as `now` files) and queues the row with W&B's descriptors; custom charts log their
-    /// table as `<key>_table` and their panel into the config's `_wandb.visualize`. A failure anywhere
+    /// table as `<key>_table` and their panel into the config's `_wandb.visualize`; images with boxes or
+    /// masks put their class labels there too, as W&B does. A failure anywhere
     /// leaves the step, the journal and the run directory as they were.
     func logMedia(_ data: [String: any Loggable], step: Int?, commit: Bool?) throws(CohortError) {
         var batch = MediaBatch(runID: id)
         var templates: [String: MediaTemplate] = [:]
-        var charts: [String: JSONValue] = [:]
         var row = data
         for (key, value) in data where value.containsMedia {
             if let chart = value as? CustomChart {
@@ -20,7 +20,7 @@ extension Run {
                 let tableKey = chart.tableKey(key)
                 row[key] = nil
                 templates[tableKey] = try chart.table.mediaTemplate(key: tableKey, batch: &batch)
-                charts[key] = chart.panel(key: key)
+                batch.configEntries["visualize", default: [:]][key] = chart.panel(key: key)
             } else {
                 templates[key] = try batch.template(of: value, key: key)
             }
@@ -45,11 +45,13 @@ extension Run {
                         "path": .string(file.path), "policy": .string(SavePolicy.now.rawValue), "size": .int(Int64(file.size)),
                     ]))
                 }
-                if !charts.isEmpty {
+                if !batch.configEntries.isEmpty {
                     var internalKeys = state.config["_wandb"]?.objectValue ?? [:]
-                    var visualize = internalKeys["visualize"]?.objectValue ?? [:]
-                    visualize.merge(charts) { _, new in new }
-                    internalKeys["visualize"] = .object(visualize)
+                    for (section, entries) in batch.configEntries {
+                        var merged = internalKeys[section]?.objectValue ?? [:]
+                        merged.merge(entries) { _, new in new }
+                        internalKeys[section] = .object(merged)
+                    }
                     state.config["_wandb"] = .object(internalKeys)
                     writer.enqueue(.config(state.config))
                 }

@@ -40,7 +40,9 @@ extension Media {
             }
         }
 
-        @Test("the descriptor has the keys and value types wandb writes for an image with boxes and a mask", .enabled(if: MediaHarness.pythonAvailable))
+        @Test(
+            "the descriptor has the keys and value types wandb writes for an image with boxes and a mask; the class labels go into config _wandb as wandb's",
+            .enabled(if: MediaHarness.pythonAvailable))
         func parity() async throws {
             let directory = try TemporaryDirectory(prefix: "cohort-media-boxes")
             defer { directory.remove() }
@@ -52,6 +54,10 @@ extension Media {
                 let ours = try #require(try await MediaHarness.rows(run).first?["det"])
                 #expect(MediaHarness.shape(ours) == MediaHarness.shape(theirs))
                 #expect(MediaParityTests.withoutHashes(MediaHarness.mediaFiles(run)) == MediaParityTests.withoutHashes(theirFiles))
+                for section in ["bounding_box/class_labels", "mask/class_labels"] {
+                    let expected = try #require(reference["config"]?["_wandb"]?[section])
+                    #expect(run.config.value(at: ["_wandb", section]) == expected, "\(section)")
+                }
             }
         }
 
