@@ -164,5 +164,40 @@ extension Media {
             #expect(rows[0][4]["type"] == "Html" && rows[1][4]["type"] == "Html")
             #expect(rows[1][2] == .null && rows[1][3] == .null)
         }
-    }
+    
+        @Test(
+            "the server's run page shows a table's image cells from its run_table artifact, for the official client and for Swift",
+            .enabled(if: MediaHarness.pythonAvailable))
+        func runPageShowsTableMedia() async throws {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+            defer { _ = try? server.stop() }  // the server may already be gone; nothing to do then
+            let run = try await Run.start(project: "tables", dir: directory.path, settings: OnlineRunTests.settings(server: server))
+            try run.log(["preds": try Table(columns: ["id", "image"], data: [[1, BoxesAndMasksTests.detection()], [2, JSONValue.null]])])
+            let swiftPath = try OnlineRunTests.path(of: run.url)
+            await run.finish()
+            let result = try WandbClient.run("log_table.py", arguments: ["tables"], server: server, directory: directory.path)
+            try #require(result.status == 0, "log_table.py failed: \(result.standardError.suffix(3000))")
+            let line = try #require(result.standardOutput.split(separator: "\n").last)
+            let wandbPath = try #require(try JSONParser.parse(String(line))["path"]?.stringValue)
+
+            let client = HTTPClient()
+            let authorization = "Basic " + Data("api:\(server.adminKey)".utf8).base64EncodedString()
+            for path in [swiftPath, wandbPath] {
+                let parts = path.split(separator: "/").map(String.init)
+                try #require(parts.count == 3)
+                let page = try await client.execute(HTTPRequest(
+                    url: server.baseURL + "/\(parts[0])/\(parts[1])/runs/\(parts[2])", headers: [HTTPHeader("Authorization", authorization)]))
+                try #require(page.status == 200, "\(path): \(page.status)")
+                let artifactName = TableArtifact.sanitizedName("run-\(parts[2])-preds")
+                let prefix = "/\(parts[0])/\(parts[1])/artifacts/run_table/\(artifactName)/v0/files/media/images/"
+                let html = page.bodyText
+                let start = try #require(html.range(of: "<img src=\"" + prefix), "\(path): no image cell from the artifact in the page")
+                let source = String(html[html.index(start.lowerBound, offsetBy: 10)...].prefix { $0 != "\"" })
+                let image = try await client.execute(HTTPRequest(url: server.baseURL + source, headers: [HTTPHeader("Authorization", authorization)]))
+                #expect(image.status == 200 && image.body.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(path): \(source) is not a PNG")
+            }
+        }
+}
 }

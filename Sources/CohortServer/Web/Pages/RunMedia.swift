@@ -64,19 +64,22 @@ enum RunMedia {
         var run: RunKey
         var stored: [String: String]
         var internalConfig: [String: JSONValue]
+        /// The artifacts the run logged (tables are read from their `run_table` version).
+        var logged: [ArtifactRecord]
         var services: ServerServices
     }
 
     /// The media section of `record`'s page: each media key's page of steps (`paging`), described
     /// from its logged descriptors and the run's stored files.
     static func views(
-        series: MetricSeries, record: RunRecord, files: [RunFileRecord], paging: MediaPaging, services: ServerServices
+        series: MetricSeries, record: RunRecord, files: [RunFileRecord], logged: [ArtifactRecord], paging: MediaPaging,
+        services: ServerServices
     ) async -> Views {
         let stored = Dictionary(
             files.compactMap { file in file.digest.map { (file.name, $0) } }, uniquingKeysWith: { a, _ in a })
         let context = Context(
             run: record.key, stored: stored, internalConfig: WebFormat.config(record.config, includeInternal: true),
-            services: services)
+            logged: logged, services: services)
         var views: [KeyView] = []
         for (index, mediaKey) in series.mediaKeys.enumerated() {
             guard let track = series.media[mediaKey] else { continue }
@@ -129,7 +132,7 @@ enum RunMedia {
             var overlay = ""
             for (_, boxes) in (descriptor["boxes"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
                 guard let boxesPath = boxes["path"]?.stringValue, let digest = stored[boxesPath],
-                    let json = await read(digest, services: services)
+                    let json = await readJSON(digest, services: services)
                 else { continue }
                 overlay += BoxOverlay.svg(json, width: item.width, height: item.height)
             }
@@ -162,7 +165,9 @@ enum RunMedia {
         case "table-file":
             guard let path = descriptor["path"]?.stringValue else { return [] }
             var item = base(path)
-            if let digest = stored[path], let json = await read(digest, services: services) {
+            if let (table, fileURL) = await LoggedTable.fromArtifact(descriptor, logged: context.logged, services: services) {
+                (item.isTable, item.tableHTML) = (true, TableHTML.render(table, maximumRows: maximumTableRows, fileURL: fileURL))
+            } else if let digest = stored[path], let json = await readJSON(digest, services: services) {
                 (item.isTable, item.tableHTML) = (true, TableHTML.render(json, maximumRows: maximumTableRows) { WebPaths.runFile(run, name: $0) })
             } else {
                 (item.isDownload, item.fileName, item.kind) = (true, fileName(path), "table (not uploaded yet)")
@@ -196,7 +201,7 @@ enum RunMedia {
     }
 
     /// A small stored file (a table or boxes JSON) parsed, or `nil` when missing, too big or not JSON.
-    private static func read(_ sha256: String, services: ServerServices) async -> JSONValue? {
+    static func readJSON(_ sha256: String, services: ServerServices) async -> JSONValue? {
         let blobs = services.blobs
         guard let path = blobs.path(sha256: sha256), let size = blobs.size(sha256: sha256), size <= maximumInlineBytes
         else {

@@ -108,7 +108,8 @@ enum RunPage {
         let alerts = try await WebStoreCalls.run { try await services.store.alerts(key) }
         let console = try await WebStoreCalls.run { try await services.store.console(key) }
         let lineage = try await WebStoreCalls.run { try await services.artifacts.lineage(of: key) }
-        let media = await RunMedia.views(series: series, record: record, files: files, paging: paging, services: services)
+        let media = await RunMedia.views(
+            series: series, record: record, files: files, logged: lineage.logged, paging: paging, services: services)
         let histogramCharts = histograms(series)
         let alertViews = alerts.reversed().map {
             AlertView(
