@@ -13,12 +13,22 @@ struct ArtifactTrafficTests {
     /// on that port with `--base-url` set to the proxy.
     static func serverBehindProxy(_ directory: TemporaryDirectory) async throws -> (CohortServerProcess, FaultInjectingProxy) {
         let data = directory.appending("server")
-        let probe = try CohortServerProcess(dataDirectory: data)
-        let port = try #require(URLComponents(string: probe.baseURL)?.port)
-        _ = try probe.stop()
-        let proxy = try await FaultInjectingProxy.start(upstream: ("127.0.0.1", port))
-        let server = try CohortServerProcess(dataDirectory: data, arguments: ["--port", "\(port)", "--base-url", proxy.baseURL])
-        return (server, proxy)
+        // The port is learnt from a first server and reused by the second; another test's server
+        // may take it in between (a server that cannot bind exits at once), so try a few ports.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let probe = try CohortServerProcess(dataDirectory: data)
+            let port = try #require(URLComponents(string: probe.baseURL)?.port)
+            _ = try probe.stop()
+            let proxy = try await FaultInjectingProxy.start(upstream: ("127.0.0.1", port))
+            do {
+                let server = try CohortServerProcess(dataDirectory: data, arguments: ["--port", "\(port)", "--base-url", proxy.baseURL])
+                return (server, proxy)
+            } catch is CohortServerStartError where attempt < 5 {
+                try await proxy.shutdown()  // the port was taken; the next probe picks another
+            }
+        }
     }
 
     @Test("a second version with one file changed PUTs only that file; a part that fails is sent again alone")
