@@ -199,5 +199,35 @@ extension Media {
                 #expect(image.status == 200 && image.body.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(path): \(source) is not a PNG")
             }
         }
+
+        @Test("an offline run's table artifact arrives with cohort sync and downloads with its cells' files")
+        func offlineSync() async throws {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let server = try CohortServerProcess(dataDirectory: directory.appending("server"))
+            defer { _ = try? server.stop() }
+            var offline = RunTestEnvironment.settings()
+            offline.mode = .offline
+            let run = try await Run.start(project: "synced-tables", dir: directory.path, settings: offline)
+            let table = try Table(columns: ["id", "image"], data: [[1, BoxesAndMasksTests.detection()]])
+            try run.log(["tab": table])
+            await run.finish()
+            let staged = try #require(try Self.artifactRecords(run).first)
+
+            let sync = try ChildProcess.run(
+                ChildProcess.product("cohort"), ["sync", run.syncDir, "--base-url", server.baseURL, "--api-key", server.adminKey],
+                environment: ["HOME": directory.path])
+            #expect(sync.status == 0, "\(sync.standardError)")
+            var online = OnlineArtifactTests.settings(server, cache: directory.appending("cache"))
+            online.project = "synced-tables"
+            let (used, root) = try await UsedArtifact.download("run-\(run.id)-tab:latest", to: directory.appending("got"), settings: online)
+            #expect(used.type == "run_table" && used.version == "v0")
+            let files = try OnlineArtifactTests.read(root)
+            #expect(Set(files.keys) == Set(staged.entries.map(\.path)))
+            let json = try JSONParser.parse(try #require(files["tab.table.json"]))
+            #expect(json["_type"] == "table" && json["nrows"] == 1)
+            let imagePath = try #require(json["data"]?.arrayValue?.first?.arrayValue?.last?["path"]?.stringValue)
+            #expect(files[imagePath]?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true)
+        }
 }
 }
