@@ -172,7 +172,8 @@ actor MetricSeriesCache {
 
     /// The cached series of run `id`. One with fewer than `rows` rows is taken out until `keep`
     /// puts it back extended: the caller then appends to the only copy instead of copying every
-    /// column (a concurrent request for the run meanwhile loads it as if it were not cached).
+    /// column (a concurrent request for the run meanwhile loads it as if it were not cached, and a
+    /// read that fails leaves the run uncached: the next request loads it from its files again).
     private func cached(_ id: String, rows: Int) -> MetricSeries? {
         guard var entry = entries[id] else { return nil }
         if entry.series.rowCount < rows {
