@@ -116,6 +116,23 @@ struct SeriesFilesTests {
         }
     }
 
+    @Test("the files of a run the store no longer has are removed when it is indexed")
+    func goneRun() async throws {
+        try await StoreBackend.sqlite.withStore { store in
+            let server = try await Self.indexedServer(store: store, rows: 20)
+            defer { server.directory.remove() }
+            var series = MetricSeries()
+            series.append(HistoryRow())
+            try server.indexer.files.persist(series, over: nil, storageID: "run-gone")
+            let directory = try #require(server.indexer.files.directory(for: "run-gone"))
+            #expect(FileManager.default.fileExists(atPath: directory + "/manifest.json"))
+            server.indexer.queue.enqueue("run-gone")
+            await server.indexer.drain()
+            #expect(!FileManager.default.fileExists(atPath: directory))
+            #expect(try await server.onDisk("r1")?.rowCount == 20, "other runs' files stay")
+        }
+    }
+
     @Test("the indexer's queue holds a run once, queues it again when asked during its pass, and keeps a rebuild")
     func queue() {
         var machine = SeriesIndexerStateMachine()
