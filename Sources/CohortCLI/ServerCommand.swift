@@ -38,6 +38,10 @@ extension ServerCommand {
         var crashAfter: Int = 300
         @Option(name: .customLong("alert-webhook"), help: "Deliver alerts to this Slack-style webhook URL.")
         var alertWebhook: String?
+        @Flag(
+            name: .customLong("no-series-files"),
+            help: "Do not keep runs' parsed history under DATA/series (the first view of a run after a start then parses its history).")
+        var noSeriesFiles = false
 
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0-65535") }
@@ -58,6 +62,7 @@ extension ServerCommand {
             configuration.baseURL = baseURL
             configuration.crashAfter = .seconds(crashAfter)
             configuration.alertWebhook = alertWebhook
+            configuration.seriesFiles = !noSeriesFiles
             configuration.adminKey = ProcessInfo.processInfo.environment["COHORT_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
             let settings = configuration
             // Signals are taken by a dedicated thread (sigwait) and turned into a graceful shutdown;

@@ -34,7 +34,7 @@ public enum CohortServerApp {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cohort"),
-            services: [CrashSweeper(services: services)],
+            services: [CrashSweeper(services: services), services.seriesIndexer],
             onServerRunning: { channel in
                 // The real address (the configured port may be 0); tests and scripts read this line.
                 let port = channel.localAddress?.port ?? configuration.port

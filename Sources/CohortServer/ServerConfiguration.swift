@@ -25,6 +25,10 @@ public struct ServerConfiguration: Sendable {
     public var signedURLLifetime: Duration = .seconds(86_400)
     /// Where alerts are delivered (Slack-style JSON POST), if anywhere.
     public var alertWebhook: String?
+    /// Keep each run's parsed history under `<data>/series` as rows arrive (`SeriesIndexer`), so
+    /// the first view of a run after a start reads binary columns instead of parsing every history
+    /// line. Default `true`.
+    public var seriesFiles = true
 
     /// `~/.cohort/server`.
     public static var defaultDataDirectory: String {

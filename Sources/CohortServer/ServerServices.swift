@@ -10,7 +10,8 @@ final class SharedString: Sendable {
 }
 
 /// What every route handler shares: the run store, the artifact store (the same SQLite store in
-/// production), the blob directory, the URL signer, the configuration and the logger.
+/// production), the blob directory, the URL signer, the configuration, the logger and the series
+/// indexer.
 public struct ServerServices: Sendable {
     public let configuration: ServerConfiguration
     public let store: any RunStore
@@ -19,6 +20,9 @@ public struct ServerServices: Sendable {
     public let logger: Logger
     /// Delivers stored alerts to `configuration.alertWebhook`, when one is set.
     public let alerts: AlertDelivery?
+    /// Keeps runs' parsed history under `<data>/series` as rows arrive, and the web pages' series
+    /// cache (`seriesIndexer.cache`) that reads it. Its `run()` is one of the server's services.
+    let seriesIndexer: SeriesIndexer
     /// The URL clients reach the server at, without a trailing slash. Set once the server
     /// listens when it was started on port 0 without `--base-url`.
     public var baseURL: String { baseURLBox.withLock { $0 } }
@@ -34,6 +38,8 @@ public struct ServerServices: Sendable {
         self.signer = signer
         self.logger = logger
         alerts = configuration.alertWebhook.flatMap(URL.init(string:)).map { AlertDelivery(url: $0, logger: logger) }
+        seriesIndexer = SeriesIndexer(
+            dataDirectory: configuration.dataDirectory, store: store, enabled: configuration.seriesFiles, logger: logger)
         baseURLBox = SharedString(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)
     }
 

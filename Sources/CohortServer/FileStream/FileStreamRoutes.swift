@@ -79,6 +79,10 @@ enum FileStreamRoutes {
         } catch {
             throw httpError(for: error, key: key)
         }
+        if batch.history.map({ !$0.lines.isEmpty }) == true {
+            // The run's series files catch up in the background (`SeriesIndexer`); never awaited here.
+            services.seriesIndexer.rowsArrived(for: run.storageID)
+        }
         let stopped = await stopRequested(run)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

@@ -18,7 +18,7 @@ enum WebRoutes {
     ///   - router: the server's router (its API routes are registered separately).
     ///   - services: the shared services.
     static func register(on router: Router<CohortRequestContext>, services: ServerServices) {
-        let cache = MetricSeriesCache()
+        let cache = services.seriesIndexer.cache
         router.get("/static/web.css") { _, _ in WebResponses.asset(WebAssets.css, contentType: "text/css; charset=utf-8") }
         router.get("/static/web.js") { _, _ in
             WebResponses.asset(WebAssets.javascript, contentType: "text/javascript; charset=utf-8")

@@ -59,7 +59,8 @@ struct MetricSeries: Sendable {
     var media: [String: MediaTrack] = [:]
     /// History lines that were not JSON objects (skipped).
     var malformedRows = 0
-    private(set) var mediaBytes = 0
+    /// Bytes of media JSON appended so far (with overhead), for `byteSize`.
+    var mediaBytes = 0
 
     /// Roughly the memory the series holds, for the cache's budget.
     var byteSize: Int {

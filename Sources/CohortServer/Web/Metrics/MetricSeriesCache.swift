@@ -5,6 +5,10 @@ import Foundation
 /// `MetricSeries`, extends it from the last row it read when the run has logged more (history is
 /// append-only), and evicts the least recently used runs when the total passes `maximumBytes`.
 ///
+/// With `files`, a run not in memory is first loaded from its series files (binary columns that
+/// `SeriesIndexer` keeps as rows arrive), and only the rows after them are parsed from the store;
+/// when rows were parsed (or the files were damaged), the run is queued so the files catch up.
+///
 /// Reading and parsing happen in the caller's task, outside the actor; two requests that load
 /// the same run at once both parse, and the longer result is kept.
 actor MetricSeriesCache {
@@ -16,27 +20,79 @@ actor MetricSeriesCache {
         var chunkRows = 50_000
     }
 
+    /// Where the rows of the series handed out came from (for tests and the benchmark).
+    struct Statistics: Sendable, Equatable {
+        /// Rows loaded from series files.
+        var rowsFromFiles = 0
+        /// Rows read from the store and parsed.
+        var rowsParsed = 0
+        /// Series files found damaged (the run was parsed from the store and queued for a rewrite).
+        var damagedFiles = 0
+    }
+
     private struct Entry {
         var series: MetricSeries
         var lastUse: UInt64
     }
 
     let configuration: Configuration
+    private let files: SeriesFiles?
+    private let queue: SeriesIndexQueue?
     private var entries: [String: Entry] = [:]
     private var clock: UInt64 = 0
     private var totalBytes = 0
+    private(set) var statistics = Statistics()
 
-    init(configuration: Configuration = Configuration()) {
+    /// - Parameters:
+    ///   - configuration: the limits.
+    ///   - files: series files to load runs from (none: every row is parsed from the store).
+    ///   - queue: where runs whose files lack rows are queued for `SeriesIndexer`.
+    init(configuration: Configuration = Configuration(), files: SeriesFiles? = nil, queue: SeriesIndexQueue? = nil) {
         self.configuration = configuration
+        self.files = files
+        self.queue = queue
     }
 
     /// The series of `run`, read from `store` as far as the run's `historyLineCount`. The next
     /// chunk is read while the current one is parsed, and a chunk is parsed on every core.
     nonisolated func series(of run: RunRecord, store: any RunStore) async throws(StoreError) -> MetricSeries {
-        var series = await cached(run.storageID) ?? MetricSeries()
+        try await series(of: run, store: store, notify: true)
+    }
+
+    /// `series(of:store:)`; `notify: false` does not queue the run for its files (the indexer's own reads).
+    nonisolated func series(of run: RunRecord, store: any RunStore, notify: Bool) async throws(StoreError) -> MetricSeries {
         let target = run.historyLineCount
-        if series.rowCount > target { series = MetricSeries() }  // a different run under the same id
-        guard series.rowCount < target else { return series }
+        var result = MetricSeries()
+        var damaged = false
+        if let hit = await cached(run.storageID, rows: target) {
+            result = hit
+        } else if let files, target > 0 {
+            let id = run.storageID
+            switch await SeriesFiles.offPool({ files.load(id) }) {
+            case .loaded(let loaded) where loaded.rowCount <= target:
+                result = loaded
+                let rows = result.rowCount
+                await count { $0.rowsFromFiles += rows }
+            case .damaged:
+                damaged = true
+                await count { $0.damagedFiles += 1 }
+            case .loaded, .missing:
+                break  // a different run's files (more rows than the run has), or none: parse from the store
+            }
+        }
+        if result.rowCount > target { result = MetricSeries() }  // a different run under the same id
+        let start = result.rowCount
+        if start < target { try await extend(&result, run: run, store: store) }
+        let parsed = result.rowCount - start
+        if parsed > 0 { await count { $0.rowsParsed += parsed } }
+        await keep(result, for: run.storageID)
+        if notify, parsed > 0 || damaged { queue?.enqueue(run.storageID, rebuild: damaged) }
+        return result
+    }
+
+    /// Reads and parses the rows of `run` after `series.rowCount` into it.
+    private nonisolated func extend(_ series: inout MetricSeries, run: RunRecord, store: any RunStore) async throws(StoreError) {
+        let target = run.historyLineCount
         let chunkRows = configuration.chunkRows
         do {
             var rows = try await Self.read(run.key, from: series.rowCount, to: min(target, series.rowCount + chunkRows), store: store)
@@ -52,8 +108,6 @@ actor MetricSeriesCache {
         } catch {
             throw error as? StoreError ?? StoreError(.unavailable, "the history could not be read")
         }
-        await keep(series, for: run.storageID)
-        return series
     }
 
     /// History rows `[from, to)` parsed (`nil` for a line that is not a JSON object): in one text
@@ -114,8 +168,19 @@ actor MetricSeriesCache {
     /// How many runs and bytes the cache holds (for tests and the benchmark).
     var usage: (runs: Int, bytes: Int) { (entries.count, totalBytes) }
 
-    private func cached(_ id: String) -> MetricSeries? {
+    private func count(_ update: @Sendable (inout Statistics) -> Void) { update(&statistics) }
+
+    /// The cached series of run `id`. One with fewer than `rows` rows is taken out until `keep`
+    /// puts it back extended: the caller then appends to the only copy instead of copying every
+    /// column (a concurrent request for the run meanwhile loads it as if it were not cached, and a
+    /// read that fails leaves the run uncached: the next request loads it from its files again).
+    private func cached(_ id: String, rows: Int) -> MetricSeries? {
         guard var entry = entries[id] else { return nil }
+        if entry.series.rowCount < rows {
+            entries[id] = nil
+            totalBytes -= entry.series.byteSize
+            return entry.series
+        }
         clock += 1
         entry.lastUse = clock
         entries[id] = entry
