@@ -14,7 +14,11 @@ struct TableArtifact: Sendable {
     /// The table's entry: `<key>.table.json`.
     var entryName: String
     /// Every entry's bytes by its path in the artifact.
-    var files: [String: [UInt8]]
+    let files: [String: [UInt8]]
+    /// Every entry's base64 MD5 (the manifest's digests), by its path.
+    let entryDigests: [String: String]
+    /// W&B's manifest digest of the entries (equal tables give equal digests).
+    let digest: String
     /// W&B's client id of this version, and of its sequence (for the `:latest` link).
     var clientID: String
     var sequenceClientID: String
@@ -35,13 +39,33 @@ struct TableArtifact: Sendable {
         let json = try contents.tableJSON(table, key: key, cells: &cells)
         contents.files[entryName] = JSONWriter.bytes(json)
         files = contents.files
+        entryDigests = files.mapValues { MD5.hash($0).base64 }
+        digest = ArtifactDigest.manifestDigest(entryDigests)
         clientID = Self.clientID()
         sequenceClientID = Self.clientID()
     }
 
-    /// W&B's manifest digest of the entries (equal tables give equal digests).
-    var digest: String {
-        ArtifactDigest.manifestDigest(files.mapValues { MD5.hash($0).base64 })
+    /// The manifest entries of the files staged under `folder` (see `stage(under:)`).
+    func entries(stagedUnder folder: String) -> [ArtifactManifestEntry] {
+        files.keys.sorted().map { path in
+            ArtifactManifestEntry(
+                path: path, digest: entryDigests[path] ?? "", size: Int64(files[path]?.count ?? 0), localPath: folder + "/" + path)
+        }
+    }
+
+    /// Writes the files under `<root>/<digest>/` unless they are there already (the folder is named
+    /// by the content, so a file there holds these bytes); returns that folder. A `log` that fails
+    /// after this leaves only such content-named files behind.
+    func stage(under root: String) throws(CohortError) -> String {
+        let folder = root + "/" + digest
+        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) where access(folder + "/" + path, F_OK) != 0 {
+            do {
+                try MediaBatch.place(bytes, at: folder + "/" + path)
+            } catch {
+                throw CohortError(.storage, "log: the table artifact \(name) could not be written to \(folder)/\(path): \(error); nothing was logged for this call")
+            }
+        }
+        return folder
     }
 
     /// W&B's `sanitize_artifact_name`: characters outside `[A-Za-z0-9_.-]` are dropped and, when any

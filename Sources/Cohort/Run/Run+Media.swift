@@ -1,5 +1,4 @@
 import CohortModel
-import CohortTransport
 import Logging
 import Synchronization
 
@@ -8,8 +7,9 @@ extension Run {
     /// then, under the lock, decides the row's step, writes the files named after it, records them
     /// for upload (as `now` files) and queues the row with W&B's descriptors; custom charts log their
     /// table as `<key>_table` and their panel into the config's `_wandb.visualize`; images with boxes or
-    /// masks put their class labels there too, as W&B does. A failure anywhere
-    /// leaves the step, the journal and the run directory as they were.
+    /// masks put their class labels there too, as W&B does; tables' `run_table` artifacts are staged
+    /// first, outside the lock, and recorded with the row. A failure anywhere leaves the step, the
+    /// journal and the files directory as they were (at most, content-named staged table files stay).
     func logMedia(_ data: [String: any Loggable], step: Int?, commit: Bool?) throws(CohortError) {
         var batch = MediaBatch(runID: id)
         var templates: [String: MediaTemplate] = [:]
@@ -26,6 +26,8 @@ extension Run {
             }
         }
         let mediaKeys = templates.keys.sorted().joined(separator: ", ")
+        // Table artifacts do not depend on the step: staged here, outside the run's lock.
+        let stagedTables = try batch.tables.map { table throws(CohortError) in try table.stage(under: syncDir + "/run_table") }
         let timestamp = RunClock.timestamp()
         let runtime = clock.runtime()
         let dropped: (requested: Int64, current: Int64)? = try state.withLock { (state) throws(CohortError) in
@@ -36,7 +38,7 @@ extension Run {
                 return (requested, current)
             case .merge(let rowStep, let commitBefore, let commitAfter):
                 var versions = state.tableVersions
-                let tables = try recordTables(&batch, versions: &versions)
+                let tables = recordTables(&batch, stagedIn: stagedTables, versions: &versions)
                 let written = try batch.write(step: rowStep, into: dir, key: mediaKeys)
                 state.tableVersions = versions
                 state.steps = steps
@@ -66,35 +68,22 @@ extension Run {
         if let dropped { warnDropped(dropped) }
     }
 
-    /// The `run_table` artifacts of the batch's tables: each new version's files are written under
-    /// `<run>/run_table/<digest>/` (by content, so a failed `log` leaves nothing that matters) and
-    /// recorded; a version equal to the one logged last under the
-    /// same name keeps that version's client ids (W&B logs a table object once).
-    private func recordTables(_ batch: inout MediaBatch, versions: inout [String: TableVersion]) throws(CohortError) -> [ArtifactRecord] {
+    /// The `run_table` artifacts of the batch's tables, staged in `folders` (one per table): each
+    /// new version is recorded; a version equal to the one logged last under the same name keeps
+    /// that version's client ids and is not recorded again (W&B logs a table object once).
+    private func recordTables(_ batch: inout MediaBatch, stagedIn folders: [String], versions: inout [String: TableVersion]) -> [ArtifactRecord] {
         var records: [ArtifactRecord] = []
-        for index in batch.tables.indices {
+        for (index, folder) in zip(batch.tables.indices, folders) {
             let table = batch.tables[index]
-            let digest = table.digest
-            if let known = versions[table.name], known.digest == digest {
+            if let known = versions[table.name], known.digest == table.digest {
                 batch.tables[index].clientID = known.clientID
                 batch.tables[index].sequenceClientID = known.sequenceClientID
                 continue
             }
-            let folder = syncDir + "/run_table/" + digest
-            var entries: [ArtifactManifestEntry] = []
-            for (path, bytes) in table.files.sorted(by: { $0.key < $1.key }) {
-                let local = folder + "/" + path
-                do {
-                    try MediaBatch.place(bytes, at: local)
-                } catch {
-                    throw CohortError(.storage, "log: the table artifact \(table.name) could not be written to \(local): \(error); nothing was logged for this call")
-                }
-                entries.append(ArtifactManifestEntry(path: path, digest: MD5.hash(bytes).base64, size: Int64(bytes.count), localPath: local))
-            }
             records.append(ArtifactRecord(
-                name: table.name, type: TableArtifact.type, aliases: ["latest"], entries: entries, clientID: table.clientID,
-                sequenceClientID: table.sequenceClientID))
-            versions[table.name] = TableVersion(digest: digest, clientID: table.clientID, sequenceClientID: table.sequenceClientID)
+                name: table.name, type: TableArtifact.type, aliases: ["latest"], entries: table.entries(stagedUnder: folder),
+                clientID: table.clientID, sequenceClientID: table.sequenceClientID))
+            versions[table.name] = TableVersion(digest: table.digest, clientID: table.clientID, sequenceClientID: table.sequenceClientID)
         }
         return records
     }
