@@ -184,7 +184,7 @@ extension Image: MediaBearing {
     /// Cohort's read the class names): `<key>_wandb_delimeter_<layer>` (W&B's spelling) →
     /// `{type, key, value: {id: name}}`.
     private static func addClassLabels(_ labels: [Int: String], section: String, key: String, layer: String, batch: inout MediaBatch) {
-        let entryKey = "\(MediaFile.safeKey(key))_wandb_delimeter_\(layer)"
+        let entryKey = "\(key)_wandb_delimeter_\(layer)"
         let names = JSONValue.object(Dictionary(uniqueKeysWithValues: labels.map { (String($0.key), JSONValue.string($0.value)) }))
         batch.configEntries[section, default: [:]][entryKey] = ["type": .string(section), "key": .string(entryKey), "value": names]
     }
