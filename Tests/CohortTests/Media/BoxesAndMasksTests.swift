@@ -48,7 +48,7 @@ extension Media {
             defer { directory.remove() }
             let reference = try JSONParser.parse(try MediaHarness.python(["boxes"], directory: directory.path))
             let theirs = try #require(reference["rows"]?.arrayValue?.first?["det"])
-            let theirFiles = (reference["files"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let theirFiles = MediaHarness.files(of: reference)
             try await MediaHarness.withRun { run, _ in
                 try run.log(["det": Self.detection()])
                 let ours = try #require(try await MediaHarness.rows(run).first?["det"])

@@ -82,7 +82,7 @@ extension Media {
             let specPath = directory.appending("curves.json")
             try Data(JSONWriter.bytes(.array(Self.cases.map(\.json)))).write(to: URL(fileURLWithPath: specPath))
             let reference = try JSONParser.parse(try MediaHarness.python(["curves", specPath], directory: directory.path))
-            let theirRows = (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
+            let theirRows = MediaHarness.rows(of: reference)
             let theirVisualize = try #require(reference["config"]?["_wandb"]?["visualize"]?.objectValue)
             try #require(theirRows.count == Self.cases.count)
             // The large cases must go through the sample, or the test would not check it.

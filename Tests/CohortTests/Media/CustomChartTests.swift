@@ -22,7 +22,7 @@ extension Media {
             let directory = try TemporaryDirectory(prefix: "cohort-media-plots")
             defer { directory.remove() }
             let reference = try JSONParser.parse(try MediaHarness.python(["plots"], directory: directory.path))
-            let theirRows = (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
+            let theirRows = MediaHarness.rows(of: reference)
             let theirVisualize = try #require(reference["config"]?["_wandb"]?["visualize"]?.objectValue)
             try #require(theirRows.count == 7)
             try await MediaHarness.withRun { run, _ in

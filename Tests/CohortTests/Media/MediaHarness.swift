@@ -80,6 +80,16 @@ enum MediaHarness {
         return files.sorted()
     }
 
+    /// The history rows of a `media_offline.py` answer, with their user keys.
+    static func rows(of reference: JSONValue) -> [[String: JSONValue]] {
+        (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
+    }
+
+    /// The files under `media/` of a `media_offline.py` answer.
+    static func files(of reference: JSONValue) -> [String] {
+        (reference["files"]?.arrayValue ?? []).compactMap(\.stringValue)
+    }
+
     /// The committed history rows with their user keys.
     static func rows(_ run: Run) async throws -> [[String: JSONValue]] {
         try await run.flush()

@@ -34,8 +34,8 @@ extension Media {
             let directory = try TemporaryDirectory(prefix: "cohort-media-parity")
             defer { directory.remove() }
             let reference = try JSONParser.parse(try MediaHarness.python(["log"], directory: directory.path))
-            let theirRows = (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
-            let theirFiles = (reference["files"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let theirRows = MediaHarness.rows(of: reference)
+            let theirFiles = MediaHarness.files(of: reference)
             try #require(theirRows.count == 10)
 
             try await MediaHarness.withRun { run, _ in
@@ -64,8 +64,8 @@ extension Media {
             let directory = try TemporaryDirectory(prefix: "cohort-media-lists")
             defer { directory.remove() }
             let reference = try JSONParser.parse(try MediaHarness.python(["lists"], directory: directory.path))
-            let theirRows = (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
-            let theirFiles = (reference["files"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let theirRows = MediaHarness.rows(of: reference)
+            let theirFiles = MediaHarness.files(of: reference)
             try #require(theirRows.count == 4)
             try await MediaHarness.withRun { run, _ in
                 try run.log(["clouds": [Object3D(points: [[0, 0, 0]]), Object3D(points: [[1, 2, 3]])]])

@@ -12,8 +12,8 @@ extension Media {
             let directory = try TemporaryDirectory(prefix: "cohort-media-3d")
             defer { directory.remove() }
             let reference = try JSONParser.parse(try MediaHarness.python(["object3d"], directory: directory.path))
-            let theirRows = (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
-            let theirFiles = (reference["files"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let theirRows = MediaHarness.rows(of: reference)
+            let theirFiles = MediaHarness.files(of: reference)
             try #require(theirRows.count == 4)
             try await MediaHarness.withRun { run, _ in
                 try run.log(["cloud": Object3D(points: [[0, 0, 0], [1, 0.5, 2], [3, 4, 5.25]])])
@@ -45,8 +45,8 @@ extension Media {
             let directory = try TemporaryDirectory(prefix: "cohort-media-scene")
             defer { directory.remove() }
             let reference = try JSONParser.parse(try MediaHarness.python(["scene"], directory: directory.path))
-            let theirRows = (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
-            let theirFiles = (reference["files"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let theirRows = MediaHarness.rows(of: reference)
+            let theirFiles = MediaHarness.files(of: reference)
             try #require(theirRows.count == 3)
             try await MediaHarness.withRun { run, _ in
                 try run.log(["scene": Object3D(points: Self.points, boxes: Self.boxes, vectors: [Vector3D(start: [0, 0, 0], end: [1, 0.5, 0.25])])])

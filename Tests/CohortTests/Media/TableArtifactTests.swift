@@ -57,7 +57,7 @@ extension Media {
             defer { directory.remove() }
             let reference = try JSONParser.parse(try MediaHarness.python(["tables"], directory: directory.path))
             let theirArtifacts = reference["artifacts"]?.arrayValue ?? []
-            let theirRows = (reference["rows"]?.arrayValue ?? []).compactMap(\.objectValue).map(SemanticsHarness.userKeys(keepingStep: false))
+            let theirRows = MediaHarness.rows(of: reference)
             try #require(theirArtifacts.count == 3 && theirRows.count == 3)
 
             try await MediaHarness.withRun { run, _ in
